@@ -1,0 +1,3 @@
+"""Pantau e-KTP: e-KTP recording and printing analytics for Disdukcapil offices."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,7 @@
+"""`python -m pantau`."""
+
+import sys
+
+from pantau.cli import main
+
+sys.exit(main())

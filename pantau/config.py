@@ -1,0 +1,40 @@
+"""Settings from the environment, in one typed object that fails fast."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting is present but unusable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    max_upload_mb: int = 50
+    stale_days: int = 7
+
+    @property
+    def geo_dir(self) -> Path:
+        return self.data_dir / "geo"
+
+
+def load_settings(data_dir: str | os.PathLike | None = None) -> Settings:
+    """Settings from arguments, then `PANTAU_DATA_DIR` and `PANTAU_MAX_UPLOAD_MB`."""
+    raw = data_dir or os.environ.get("PANTAU_DATA_DIR") or REPO_ROOT / "data"
+    path = Path(raw).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"PANTAU_DATA_DIR menunjuk ke {path}, yang bukan direktori.")
+    raw_mb = os.environ.get("PANTAU_MAX_UPLOAD_MB", "50")
+    try:
+        max_mb = int(raw_mb)
+    except ValueError:
+        raise ConfigError(f"PANTAU_MAX_UPLOAD_MB harus bilangan bulat, bukan {raw_mb!r}.") from None
+    if max_mb <= 0:
+        raise ConfigError(f"PANTAU_MAX_UPLOAD_MB harus lebih dari 0, bukan {max_mb}.")
+    return Settings(data_dir=path, max_upload_mb=max_mb)

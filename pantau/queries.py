@@ -1,0 +1,228 @@
+"""The one query runner used by pages, CLI and tests: `queries/NAME.sql`, values bound by DuckDB.
+
+A query file names its parameters as `$wilayah`, `$tanggal`, ...; the runner checks each value
+against the rules below, fills defaults (latest report, a week earlier, the child level) and binds
+only the parameters the file uses. Nothing from a user is ever formatted into SQL text.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pantau import regions
+from pantau.config import REPO_ROOT
+from pantau.store import Snapshot, Store, StoreError
+
+QUERY_DIR = REPO_ROOT / "queries"
+STAGING = ("stg_wilayah", "stg_libur", "stg_rekam", "stg_cetak", "stg_pemilu", "stg_peringatan", "macros")
+PARAMETERS = ("wilayah", "tanggal", "dari", "sampai", "tingkat", "banding")
+DATE_PARAMETERS = ("tanggal", "dari", "sampai", "banding")
+MAX_REGIONS = 11
+MULTI_REGION_QUERIES = frozenset({"tren"})
+CETAK_QUERIES = frozenset({"cetak_harian"})
+DEFAULT_RANGE_DAYS = 365
+_PARAM_IN_SQL = re.compile(r"\$([a-z_]+)")
+_QUERY_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")
+
+
+class QueryError(ValueError):
+    """A query name or parameter a user gave is not acceptable; the message is for the user."""
+
+
+def query_names() -> list[str]:
+    """Names of the dashboard queries (one `.sql` file each in queries/)."""
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql"))
+
+
+@lru_cache(maxsize=64)
+def _load_sql(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def query_sql(name: str) -> str:
+    """Text of a query by name, from a fixed list of files."""
+    if not _QUERY_NAME.match(name) or name not in query_names():
+        raise QueryError(f"Kueri {name[:60]!r} tidak dikenal. Pilihan: {', '.join(query_names())}.")
+    return _load_sql(QUERY_DIR / f"{name}.sql")
+
+
+def sql_parameters(sql: str) -> list[str]:
+    """Parameter names a query uses, in order of first use."""
+    return list(dict.fromkeys(_PARAM_IN_SQL.findall(sql)))
+
+
+def parse_wilayah(raw: object, allow_many: bool = False) -> str:
+    """Check region codes ('' = Indonesia; comma-separated when several are allowed)."""
+    text = "" if raw is None else str(raw).strip()
+    if len(text) > 200:
+        raise QueryError("Parameter wilayah terlalu panjang.")
+    parts = [p.strip() for p in text.split(",")] if text else [""]
+    if len(parts) > 1 and not allow_many:
+        raise QueryError("Parameter wilayah hanya boleh satu kode untuk kueri ini.")
+    if len(parts) > MAX_REGIONS:
+        raise QueryError(f"Paling banyak {MAX_REGIONS} wilayah sekaligus.")
+    codes = []
+    for part in parts:
+        if part == "":
+            codes.append("")
+            continue
+        try:
+            code = regions.normalize_code(part)
+        except ValueError:
+            raise QueryError(f"Kode wilayah {part[:40]!r} tidak sah: gunakan kode Kemendagri seperti 33.14.") from None
+        if not regions.is_known(code):
+            raise QueryError(f"Kode wilayah {code!r} tidak ada dalam daftar wilayah Kemendagri.")
+        codes.append(code)
+    return ",".join(codes)
+
+
+def parse_date(name: str, raw: object) -> date | None:
+    """An ISO date (YYYY-MM-DD), or None when empty."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise QueryError(f"Parameter {name} harus tanggal berformat YYYY-MM-DD, bukan {str(raw)[:40]!r}.") from None
+
+
+def parse_tingkat(raw: object) -> str | None:
+    if raw is None or raw == "":
+        return None
+    if raw not in regions.LEVELS:
+        raise QueryError(f"Parameter tingkat harus salah satu dari: {', '.join(regions.LEVELS)}.")
+    return str(raw)
+
+
+def child_level(code: str) -> str:
+    """Level of the children of a region; a village is its own lowest level."""
+    index = regions.LEVELS.index(regions.level_of(code))
+    return regions.LEVELS[min(index + 1, len(regions.LEVELS) - 1)]
+
+
+@dataclass(frozen=True)
+class Result:
+    """A query's rows and the parameter values it ran with (after defaults)."""
+
+    rows: pl.DataFrame
+    params: Mapping[str, object]
+
+
+class Database:
+    """One in-memory DuckDB database per process over the store; a fresh cursor for every query."""
+
+    def __init__(self, store: Store, memory_limit: str = "2GB", threads: int = 2):
+        self.store = store
+        self._lock = threading.Lock()
+        self._reference = store.reference_files()
+        self._db = duckdb.connect(
+            ":memory:",
+            config={"memory_limit": memory_limit, "threads": threads},
+        )
+        self._snapshot: Snapshot | None = None
+        self._version_seen: str | None = None
+        with self._lock:
+            cursor = self._db.cursor()
+            self._bind_files(cursor, self.snapshot())
+            for name in STAGING:
+                cursor.execute(_load_sql(QUERY_DIR / "staging" / f"{name}.sql"))
+            cursor.close()
+
+    def snapshot(self) -> Snapshot:
+        """The current version's files, re-read only when CURRENT changed."""
+        version = self.store.current_version()
+        if self._snapshot is None or version != self._version_seen:
+            self._snapshot = self.store.snapshot()
+            self._version_seen = version
+        return self._snapshot
+
+    @property
+    def version(self) -> str:
+        return self.snapshot().version
+
+    def _bind_files(self, cursor: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
+        ref = self._reference
+        files = {
+            "wilayah": [ref["wilayah"]],
+            "libur": [ref["libur"]],
+            "pemilu": list(snapshot.files["pemilu"]) or [ref["pemilu_bawaan"]],
+        }
+        for kind in ("rekam", "cetak", "peringatan"):
+            files[kind] = [ref[f"kosong_{kind}"], *snapshot.files[kind]]
+        for kind, paths in files.items():
+            cursor.execute(f"SET VARIABLE berkas_{kind} = $paths", {"paths": paths})  # kind is ours, not a user's
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor bound to one consistent version of the store."""
+        cursor = self._db.cursor()
+        self._bind_files(cursor, self.snapshot())
+        return cursor
+
+    def latest_date(self, kind: str = "rekam") -> date | None:
+        """The newest report date of a kind, or None for an empty store."""
+        sql = {"rekam": "SELECT max(tanggal) FROM stg_rekam", "cetak": "SELECT max(tanggal) FROM stg_cetak"}[kind]
+        cursor = self.cursor()
+        try:
+            return cursor.execute(sql).fetchone()[0]
+        finally:
+            cursor.close()
+
+    def resolve(self, name: str, sql: str, params: Mapping[str, object] | None) -> dict[str, object]:
+        """Checked parameter values for a query, defaults filled in."""
+        given = dict(params or {})
+        unknown = sorted(set(given) - set(PARAMETERS))
+        if unknown:
+            raise QueryError(f"Parameter tidak dikenal: {', '.join(k[:30] for k in unknown)}.")
+        wanted = sql_parameters(sql)
+        values: dict[str, object] = {}
+        wilayah = parse_wilayah(given.get("wilayah"), allow_many=name in MULTI_REGION_QUERIES)
+        values["wilayah"] = wilayah
+        dates = {name: parse_date(name, given.get(name)) for name in DATE_PARAMETERS}
+        kind = "cetak" if name in CETAK_QUERIES else "rekam"
+        latest = None
+        if dates["tanggal"] is None or (dates["sampai"] is None and "sampai" in wanted):
+            latest = self.latest_date(kind) or date.today()
+        tanggal = dates["tanggal"] or latest
+        sampai = dates["sampai"] or (dates["tanggal"] or latest)
+        values["tanggal"] = tanggal
+        values["sampai"] = sampai
+        values["dari"] = dates["dari"] or sampai - timedelta(days=DEFAULT_RANGE_DAYS)
+        values["banding"] = dates["banding"] or tanggal - timedelta(days=7)
+        if values["dari"] > values["sampai"]:
+            raise QueryError("Tanggal 'dari' harus sebelum atau sama dengan 'sampai'.")
+        values["tingkat"] = parse_tingkat(given.get("tingkat")) or child_level(wilayah.split(",")[0])
+        if regions.LEVELS.index(values["tingkat"]) < regions.LEVELS.index(regions.level_of(wilayah.split(",")[0])):
+            raise QueryError("Parameter tingkat harus sama dengan atau di bawah tingkat wilayah yang dipilih.")
+        return {name: values[name] for name in wanted}
+
+    def run(self, name: str, params: Mapping[str, object] | None = None) -> Result:
+        """Run a query by name; raises QueryError for bad input, StoreError for a damaged store."""
+        sql = query_sql(name)
+        values = self.resolve(name, sql, params)
+        cursor = self.cursor()
+        try:
+            rows = cursor.sql(sql, params=values).pl()
+        except duckdb.IOException as exc:
+            raise StoreError(
+                "Sebagian berkas data tidak dapat dibaca. Jalankan `python -m pantau check` untuk melihat "
+                "berkas mana yang rusak."
+            ) from exc
+        finally:
+            cursor.close()
+        return Result(rows=rows, params=values)
+
+
+def run_query(store: Store, name: str, params: Mapping[str, object] | None = None) -> pl.DataFrame:
+    """Convenience for one-off callers (CLI, tests): open, run, return the rows."""
+    return Database(store).run(name, params).rows

