@@ -90,15 +90,15 @@ def _run_ingest(store: Store, args: argparse.Namespace) -> int:
             raise UsageError(f"--date harus tanggal YYYY-MM-DD, bukan {args.snapshot_date[:40]!r}.") from None
     report = ingest.ingest_file(store, args.kind, args.file, snapshot_date=snapshot_date, replace=args.replace)
     print(report.summary())
-    _print_warnings(report.warnings)
+    _print_warnings(report)
     return 0
 
 
-def _print_warnings(warnings: list[ingest.Problem]) -> None:
-    for warning in warnings[: ingest.MAX_PROBLEMS]:
+def _print_warnings(report: ingest.Report) -> None:
+    for warning in report.warnings:
         print(f"  peringatan: {warning}")
-    if len(warnings) > ingest.MAX_PROBLEMS:
-        print(f"  ... dan {len(warnings) - ingest.MAX_PROBLEMS} peringatan lain.")
+    if report.warning_count > len(report.warnings):
+        print(f"  ... dan {report.warning_count - len(report.warnings)} peringatan lain.")
 
 
 def _run_query(store: Store, args: argparse.Namespace) -> int:
@@ -133,7 +133,7 @@ def _run_check(store: Store, args: argparse.Namespace) -> int:
             failed += 1
             continue
         print(report.summary())
-        _print_warnings(report.warnings)
+        _print_warnings(report)
     return 1 if failed else 0
 
 

@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -27,6 +27,7 @@ from pantau.store import (
 )
 
 MAX_PROBLEMS = 50
+HISTORY_DAYS = 62  # how far back a unit's previous report is looked for (falls, missing units)
 ROW = "__baris"
 NUMERIC_CODE = "__kode_angka"
 LAYANAN = ("kantor", "kecamatan", "jemput_bola", "keliling", "lainnya")
@@ -120,6 +121,7 @@ class Report:
     replaced: int = 0
     warnings: list[Problem] = field(default_factory=list)
     version: str | None = None
+    warning_count: int = 0
 
     def summary(self) -> str:
         verb = "disimpan" if self.version else "valid (tidak disimpan)"
@@ -130,8 +132,8 @@ class Report:
         text = f"{self.file}: {self.rows} baris {self.kind} {verb}{span}"
         if self.replaced:
             text += f"; {self.replaced} unit diganti"
-        if self.warnings:
-            text += f"; {len(self.warnings)} peringatan"
+        if self.warning_count:
+            text += f"; {self.warning_count} peringatan"
         return text + "."
 
 
@@ -436,23 +438,53 @@ def _name_key(name: pl.Expr) -> pl.Expr:
     )
 
 
-def _name_warnings(frame: pl.DataFrame, label: str) -> list[Problem]:
+def _name_warnings(frame: pl.DataFrame) -> pl.DataFrame:
     if "nama_wilayah" not in frame.columns:
-        return []
+        return _no_warnings()
     master = regions.region_table().select("kode_wilayah", pl.col("nama_wilayah").alias("__nama_master"))
     joined = frame.join(master, on="kode_wilayah", how="left")
     given = pl.col("nama_wilayah").cast(pl.String).fill_null("")
     mismatch = (given.str.strip_chars() != "") & (_name_key(given) != _name_key(pl.col("__nama_master")))
-    bad = joined.filter(mismatch).select(ROW, "nama_wilayah", "__nama_master").head(MAX_PROBLEMS)
-    return [
-        Problem(
-            label,
-            f"nama tidak sama dengan daftar Kemendagri ({master_name}); data tetap disimpan",
-            row,
-            "nama_wilayah",
-            value,
+    rule = pl.concat_str(
+        pl.lit("nama tidak sama dengan daftar Kemendagri ("), "__nama_master", pl.lit("); data tetap disimpan")
+    )
+    return _warnings_where(joined, mismatch, "nama_wilayah", rule)
+
+
+WARNING_SCHEMA = {
+    ROW: pl.Int64,
+    "tanggal": pl.Date,
+    "kode_wilayah": pl.String,
+    "kolom": pl.String,
+    "nilai": pl.String,
+    "aturan": pl.String,
+}
+
+
+def _no_warnings() -> pl.DataFrame:
+    return pl.DataFrame(schema=WARNING_SCHEMA)
+
+
+def _warnings_where(frame: pl.DataFrame, mask: pl.Expr, column: str, rule: str | pl.Expr) -> pl.DataFrame:
+    """Every row matching `mask` as a warning (not capped: warnings are stored for the quality page)."""
+    return (
+        frame.filter(mask)
+        .select(
+            pl.col(ROW),
+            pl.col("tanggal"),
+            pl.col("kode_wilayah"),
+            pl.lit(column).alias("kolom"),
+            pl.col(column).cast(pl.String).alias("nilai"),
+            (pl.lit(rule) if isinstance(rule, str) else rule).alias("aturan"),
         )
-        for row, value, master_name in bad.iter_rows()
+        .cast(WARNING_SCHEMA)
+    )
+
+
+def _as_problems(warnings: pl.DataFrame, label: str, limit: int = MAX_PROBLEMS) -> list[Problem]:
+    return [
+        Problem(label, r["aturan"], r[ROW], r["kolom"], r["nilai"])
+        for r in warnings.sort(pl.col(ROW).fill_null(0)).head(limit).iter_rows(named=True)
     ]
 
 
@@ -487,7 +519,7 @@ class Validated:
     kind: str
     label: str
     frame: pl.DataFrame
-    warnings: list[Problem]
+    warnings: pl.DataFrame
 
 
 def validate(kind: str, frame: pl.DataFrame, label: str, snapshot_date: date | None = None) -> Validated:
@@ -549,30 +581,32 @@ def validate(kind: str, frame: pl.DataFrame, label: str, snapshot_date: date | N
         problems += _duplicates(frame, keys, label, rule)
     if problems:
         raise IngestError(problems)
-    warnings = _name_warnings(frame, label)
+    warnings = [_name_warnings(frame)]
     schema = REKAM_SCHEMA if kind == "rekam" else CETAK_SCHEMA
     if kind == "rekam":
         frame = frame.with_columns(kode_kecamatan=pl.col("kode_wilayah").str.slice(0, 8))
-        warnings += _problems_where(
-            frame,
-            pl.col("sudah_rekam") > pl.col("wajib_ktp"),
-            label,
-            "sudah_rekam",
-            "sudah_rekam melebihi wajib_ktp (cakupan di atas 100%); data tetap disimpan dan ditandai",
+        warnings.append(
+            _warnings_where(
+                frame,
+                pl.col("sudah_rekam") > pl.col("wajib_ktp"),
+                "sudah_rekam",
+                "sudah_rekam melebihi wajib_ktp (cakupan di atas 100%); data tetap disimpan dan ditandai",
+            )
         )
         if "sudah_cetak" in frame.columns:
-            warnings += _problems_where(
-                frame,
-                pl.col("sudah_cetak") > pl.col("sudah_rekam"),
-                label,
-                "sudah_cetak",
-                "sudah_cetak melebihi sudah_rekam; data tetap disimpan",
+            warnings.append(
+                _warnings_where(
+                    frame,
+                    pl.col("sudah_cetak") > pl.col("sudah_rekam"),
+                    "sudah_cetak",
+                    "sudah_cetak melebihi sudah_rekam; data tetap disimpan",
+                )
             )
     for column, dtype in schema.items():
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(column))
     frame = frame.select([*schema, ROW]).with_columns(**{c: pl.col(c).cast(t) for c, t in schema.items()})
-    return Validated(kind, label, frame, warnings)
+    return Validated(kind, label, frame, pl.concat(warnings))
 
 
 def _validate_pemilu(frame: pl.DataFrame, label: str) -> Validated:
@@ -624,18 +658,18 @@ def _validate_pemilu(frame: pl.DataFrame, label: str) -> Validated:
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(column))
     frame = frame.select([*PEMILU_SCHEMA, ROW]).with_columns(**{c: pl.col(c).cast(t) for c, t in PEMILU_SCHEMA.items()})
-    return Validated("pemilu", label, frame, [])
+    return Validated("pemilu", label, frame, _no_warnings())
 
 
 # ---- checks against what is stored, and publishing ----------------------------------------------
 
 
-def _history_warnings(store: Store, data: Validated) -> list[Problem]:
+def _history_warnings(store: Store, data: Validated) -> pl.DataFrame:
     """A fall in sudah_rekam against each unit's previous report; units of the previous report now missing."""
     new = data.frame
     first_day = new["tanggal"].min()
     kabkota = new["kode_wilayah"].str.slice(0, 5).unique().to_list()
-    stored = store.read_kind("rekam", since=None, until=first_day)
+    stored = store.read_kind("rekam", since=first_day - timedelta(days=HISTORY_DAYS), until=first_day)
     stored = stored.filter(pl.col("tanggal") < first_day, pl.col("kode_wilayah").str.slice(0, 5).is_in(kabkota))
     previous = stored.filter(pl.col("tanggal") == pl.col("tanggal").max().over(pl.col("kode_wilayah").str.slice(0, 5)))
     combined = (
@@ -643,20 +677,20 @@ def _history_warnings(store: Store, data: Validated) -> list[Problem]:
         .with_columns(kabkota=pl.col("kode_wilayah").str.slice(0, 5))
         .sort("tanggal", "kode_wilayah")
     )
-    falls = combined.with_columns(
+    with_previous = combined.with_columns(
         prev=pl.col("sudah_rekam").shift(1).over("kode_wilayah", order_by="tanggal"),
         prev_day=pl.col("tanggal").shift(1).over("kode_wilayah", order_by="tanggal"),
-    ).filter(pl.col(ROW).is_not_null() & (pl.col("sudah_rekam") < pl.col("prev")))
-    warnings = [
-        Problem(
-            data.label,
-            f"sudah_rekam turun dari {prev} pada laporan {prev_day.isoformat()}; data tetap disimpan",
-            row,
-            "sudah_rekam",
-            str(value),
-        )
-        for row, value, prev, prev_day in falls.select(ROW, "sudah_rekam", "prev", "prev_day").iter_rows()
-    ]
+    )
+    fall_rule = pl.concat_str(
+        pl.lit("sudah_rekam turun dari "),
+        pl.col("prev").cast(pl.String),
+        pl.lit(" pada laporan "),
+        pl.col("prev_day").cast(pl.String),
+        pl.lit("; data tetap disimpan"),
+    )
+    falls = _warnings_where(
+        with_previous, pl.col(ROW).is_not_null() & (pl.col("sudah_rekam") < pl.col("prev")), "sudah_rekam", fall_rule
+    )
     reports = combined.select("kabkota", "tanggal", "kode_wilayah", "tingkat").unique()
     dates = (
         reports.select("kabkota", "tanggal")
@@ -674,48 +708,29 @@ def _history_warnings(store: Store, data: Validated) -> list[Problem]:
             on=["kabkota", "tanggal"],
         )
         .filter(pl.col("tingkat") == pl.col("tingkat_kini"))
+        .with_columns(pl.lit(None, dtype=pl.Int64).alias(ROW))
     )
-    for r in missing.sort("tanggal", "kode_wilayah").head(MAX_PROBLEMS * 4).iter_rows(named=True):
-        warnings.append(
-            Problem(
-                data.label,
-                f"unit ini ada di laporan {r['prev_day'].isoformat()} "
-                f"tetapi tidak ada di laporan {r['tanggal'].isoformat()}",
-                None,
-                "kode_wilayah",
-                r["kode_wilayah"],
-            )
-        )
-    return warnings
+    missing_rule = pl.concat_str(
+        pl.lit("unit ini ada di laporan "),
+        pl.col("prev_day").cast(pl.String),
+        pl.lit(" tetapi tidak ada di laporan "),
+        pl.col("tanggal").cast(pl.String),
+    )
+    return pl.concat([falls, _warnings_where(missing, pl.lit(True), "kode_wilayah", missing_rule)])
 
 
-def _warning_rows(data: Validated, warnings: list[Problem]) -> pl.DataFrame:
+def _warning_rows(data: Validated, warnings: pl.DataFrame) -> pl.DataFrame:
     """Warnings as stored rows, each tied to its snapshot date and unit."""
-    found = pl.DataFrame(
-        [(w.row, w.column, w.value, w.rule) for w in warnings],
-        schema={ROW: pl.Int64, "kolom": pl.String, "nilai": pl.String, "aturan": pl.String},
-        orient="row",
-    )
-    located = found.join(data.frame.select(ROW, "tanggal", "kode_wilayah"), on=ROW, how="left")
-    unplaced = pl.col("tanggal").is_null()
-    return (
-        located.select(
-            pl.col("tanggal").fill_null(data.frame["tanggal"].max()),
-            pl.lit(data.kind).alias("jenis_data"),
-            pl.when(unplaced & (pl.col("kolom") == "kode_wilayah"))
-            .then(pl.col("nilai"))
-            .otherwise(pl.col("kode_wilayah"))
-            .fill_null("")
-            .alias("kode_wilayah"),
-            pl.lit("").alias("kode_kecamatan"),
-            "kolom",
-            "nilai",
-            "aturan",
-            pl.lit(data.label).alias("berkas"),
-        )
-        .with_columns(kode_kecamatan=pl.col("kode_wilayah").str.slice(0, 8))
-        .cast(PERINGATAN_SCHEMA)
-    )
+    return warnings.select(
+        "tanggal",
+        pl.lit(data.kind).alias("jenis_data"),
+        pl.col("kode_wilayah").fill_null(""),
+        pl.col("kode_wilayah").fill_null("").str.slice(0, 8).alias("kode_kecamatan"),
+        "kolom",
+        "nilai",
+        "aturan",
+        pl.lit(data.label).alias("berkas"),
+    ).cast(PERINGATAN_SCHEMA)
 
 
 def _conflicts(existing: pl.DataFrame, new: pl.DataFrame, keys: list[str], label: str, rule: str) -> list[Problem]:
@@ -783,7 +798,7 @@ def _plan(store: Store, data: Validated, replace: bool) -> tuple[dict[str, pl.Da
     return changes, replaced
 
 
-def _plan_warnings(store: Store, data: Validated, warnings: list[Problem], changes: dict) -> None:
+def _plan_warnings(store: Store, data: Validated, warnings: pl.DataFrame, changes: dict) -> None:
     rows = _warning_rows(data, warnings)
     touched = data.frame.select("tanggal", pl.col("kode_wilayah").str.slice(0, 8).alias("kode_kecamatan")).unique()
     days = set(data.frame["tanggal"].unique().to_list()) | set(rows["tanggal"].unique().to_list())
@@ -806,16 +821,26 @@ def _plan_warnings(store: Store, data: Validated, warnings: list[Problem], chang
 def publish(store: Store, data: Validated, replace: bool = False, check_only: bool = False) -> Report:
     """Check validated data against the store and, unless `check_only`, publish it atomically."""
     with store.lock():
-        warnings = list(data.warnings)
+        warnings = data.warnings
         if data.kind == "rekam":
-            warnings += _history_warnings(store, data)
+            warnings = pl.concat([warnings, _history_warnings(store, data)])
         changes, replaced = _plan(store, data, replace)
         if data.kind != "pemilu":
             _plan_warnings(store, data, warnings, changes)
         version = None if check_only else store.publish(changes)
     dates = data.frame["tanggal"].unique().sort().to_list()
     units = data.frame["kode_wilayah"].n_unique() if "kode_wilayah" in data.frame.columns else 0
-    return Report(data.kind, data.label, data.frame.height, dates, units, replaced, warnings, version)
+    return Report(
+        data.kind,
+        data.label,
+        data.frame.height,
+        dates,
+        units,
+        replaced,
+        _as_problems(warnings, data.label),
+        version,
+        warnings.height,
+    )
 
 
 def ingest_file(

@@ -1,0 +1,251 @@
+"""Streamlit frame shared by every page: data access with caching, URL state, region picker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+import streamlit as st
+
+from pantau import fmt, queries, regions
+from pantau.config import load_settings
+from pantau.ingest import IngestError
+from pantau.queries import Database, QueryError
+from pantau.store import Store, StoreError
+
+SOURCE = "Sumber: laporan Disdukcapil kabupaten/kota"
+ALL_LABEL = "Semua"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the frame decided for this rerun: the region, the as-of date and the data version."""
+
+    wilayah: str
+    nama_wilayah: str
+    tanggal: date | None
+    tanggal_terbaru: date | None
+    version: str
+    demo: bool
+
+    @property
+    def tingkat(self) -> str:
+        return regions.level_of(self.wilayah)
+
+    @property
+    def has_data(self) -> bool:
+        return self.tanggal_terbaru is not None
+
+    def params(self, **extra: object) -> dict[str, object]:
+        """Query parameters for this view (tanggal always explicit, so caches key on it)."""
+        return {"wilayah": self.wilayah, "tanggal": self.tanggal, **extra}
+
+
+@st.cache_resource(show_spinner=False)
+def database() -> Database:
+    """One DuckDB database object per process; every query takes its own cursor."""
+    return Database(Store(load_settings().data_dir))
+
+
+@st.cache_data(ttl=600, max_entries=512, show_spinner=False)
+def _cached_query(name: str, params: tuple[tuple[str, object], ...], version: str) -> pl.DataFrame:
+    return database().run(name, dict(params)).rows
+
+
+def query(name: str, **params: object) -> pl.DataFrame:
+    """Rows of a query, cached by its plain arguments and the store's version. Do not mutate."""
+    clean = tuple(sorted((k, v) for k, v in params.items() if v is not None and v != ""))
+    if "wilayah" in params:
+        clean = tuple(sorted(dict(clean, wilayah=params["wilayah"] or "").items()))
+    return _cached_query(name, clean, database().version)
+
+
+def is_demo(store: Store) -> bool:
+    return (store.data_dir / "DEMO").exists()
+
+
+def ensure_data() -> None:
+    """Build the demo data on an empty data directory (once), saying so."""
+    store = database().store
+    if store.current_version() is not None:
+        return
+    from pantau import demo
+
+    with st.status("Direktori data kosong: membangun data demo nasional (sekitar 30 detik)...", expanded=True) as box:
+        with store.lock():
+            already = store.current_version() is not None
+        if not already:
+            demo.build(store, progress=box.write)
+        box.update(label="Data demo siap.", state="complete", expanded=False)
+    st.cache_data.clear()
+
+
+# ---- URL state ------------------------------------------------------------------------------
+
+
+def url_get(name: str) -> str:
+    value = st.query_params.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def url_set(name: str, value: object | None) -> None:
+    """Write a value to the URL, or remove it when None/empty."""
+    text = "" if value is None else (value.isoformat() if isinstance(value, date) else str(value))
+    if text:
+        if st.query_params.get(name) != text:
+            st.query_params[name] = text
+    elif name in st.query_params:
+        del st.query_params[name]
+
+
+def url_date(name: str) -> date | None:
+    try:
+        return queries.parse_date(name, url_get(name))
+    except QueryError:
+        return None
+
+
+def _initial_region() -> str:
+    try:
+        return queries.parse_wilayah(url_get("wilayah"))
+    except QueryError as exc:
+        st.warning(f"Wilayah di tautan diabaikan: {exc}")
+        return ""
+
+
+def _set_region(code: str) -> None:
+    st.session_state["wilayah"] = code
+    for key in [k for k in st.session_state if str(k).startswith("pilih_")]:
+        del st.session_state[key]
+
+
+@st.cache_data(max_entries=4096, show_spinner=False)
+def _children(code: str) -> list[tuple[str, str]]:
+    return regions.children(code)
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def _search_index() -> pl.DataFrame:
+    table = regions.region_table().filter(pl.col("tingkat") != "nasional")
+    return table.with_columns(kunci=pl.col("nama_wilayah").str.to_lowercase())
+
+
+def search_regions(text: str, limit: int = 30) -> list[tuple[str, str]]:
+    """(code, 'name · parent path') of regions whose name contains `text`, higher levels first."""
+    needle = text.strip().lower()
+    if len(needle) < 3:
+        return []
+    hits = _search_index().filter(pl.col("kunci").str.contains(needle, literal=True)).head(limit)
+    return [(code, breadcrumb_text(code)) for code in hits["kode_wilayah"].to_list()]
+
+
+def breadcrumb_text(code: str) -> str:
+    names = [regions.name_of(c) or c for c in regions.ancestors(code)]
+    return " › ".join(names)
+
+
+def _region_picker() -> None:
+    code = st.session_state["wilayah"]
+    chain = regions.ancestors(code)
+    st.sidebar.markdown("**Wilayah**")
+    for depth, level in enumerate(regions.LEVELS[1:], start=1):
+        parent = chain[depth - 1] if depth - 1 < len(chain) else None
+        if parent is None:
+            break
+        options = _children(parent)
+        if not options:
+            break
+        labels = [ALL_LABEL] + [name for _, name in options]
+        codes = [parent] + [c for c, _ in options]
+        current = chain[depth] if depth < len(chain) else parent
+        key = f"pilih_{level}_{parent}"
+        st.sidebar.selectbox(
+            regions.LEVEL_LABELS[level],
+            range(len(labels)),
+            index=codes.index(current) if current in codes else 0,
+            format_func=labels.__getitem__,
+            key=key,
+            on_change=lambda key=key, codes=codes: _set_region(codes[st.session_state[key]]),
+        )
+        if depth >= len(chain):
+            break
+    found = st.sidebar.text_input("Cari wilayah menurut nama", key="cari_wilayah", placeholder="mis. Sragen")
+    if found:
+        hits = search_regions(found)
+        if not hits:
+            st.sidebar.caption("Tidak ada wilayah yang cocok.")
+        for hit_code, label in hits[:8]:
+            st.sidebar.button(label, key=f"hasil_{hit_code}", on_click=_set_region, args=(hit_code,))
+
+
+def frame() -> Context:
+    """Draw the shared sidebar (region, date), sync the URL, and return this rerun's context."""
+    db = database()
+    if "wilayah" not in st.session_state:
+        st.session_state["wilayah"] = _initial_region()
+    latest = db.latest_date()
+    _region_picker()
+    pinned = url_date("tanggal")
+    earliest = latest - timedelta(days=3650) if latest else None
+    chosen = None
+    if latest:
+        start = pinned if pinned and pinned <= latest else latest
+        chosen = st.sidebar.date_input(
+            "Data per tanggal",
+            value=start,
+            max_value=latest,
+            min_value=earliest,
+            format="DD/MM/YYYY",
+            key="tanggal_dipilih",
+            help="Tanpa tanggal, halaman selalu menampilkan data terbaru.",
+        )
+    code = st.session_state["wilayah"]
+    url_set("wilayah", code)
+    url_set("tanggal", chosen if chosen and chosen != latest else None)
+    return Context(
+        wilayah=code,
+        nama_wilayah=regions.name_of(code) or code,
+        tanggal=chosen,
+        tanggal_terbaru=latest,
+        version=db.version,
+        demo=is_demo(db.store),
+    )
+
+
+def header(ctx: Context, title: str, question: str) -> None:
+    """Page title, breadcrumb, freshness line and the DATA DEMO badge."""
+    if ctx.demo:
+        st.markdown(
+            "<div style='background:#E69F00;color:#000;font-weight:700;padding:4px 12px;border-radius:4px;"
+            "display:inline-block'>DATA DEMO: angka di halaman ini bukan data resmi</div>",
+            unsafe_allow_html=True,
+        )
+    st.title(title)
+    st.caption(f"{breadcrumb_text(ctx.wilayah)} · {question}")
+    if ctx.has_data:
+        summary = query("ringkasan", **ctx.params())
+        stale = int(summary["kabkota_tertinggal"][0]) if summary.height else 0
+        text = f"Data per {fmt.tanggal(ctx.tanggal)}"
+        if stale:
+            text += f" · {fmt.angka(stale)} kabupaten/kota belum melapor dalam 7 hari terakhir"
+        st.markdown(f"**{text}**")
+
+
+def no_data(message: str = "Belum ada data untuk pilihan ini.") -> None:
+    st.info(message)
+
+
+def footnote(ctx: Context) -> str:
+    tail = " · DATA DEMO" if ctx.demo else ""
+    return f"{SOURCE} · data per {fmt.tanggal(ctx.tanggal)}{tail}"
+
+
+def show_error(exc: Exception) -> None:
+    """A user-facing message instead of a traceback."""
+    if isinstance(exc, IngestError):
+        st.error(exc.message)
+    elif isinstance(exc, QueryError | StoreError):
+        st.error(str(exc))
+    else:
+        st.error(f"Terjadi kesalahan tak terduga ({type(exc).__name__}). Muat ulang halaman atau hubungi admin.")
