@@ -17,7 +17,7 @@ class ConfigError(ValueError):
 class Settings:
     data_dir: Path
     max_upload_mb: int = 50
-    stale_days: int = 7
+    demo_provinces: tuple[str, ...] | None = None
 
     @property
     def geo_dir(self) -> Path:
@@ -25,7 +25,11 @@ class Settings:
 
 
 def load_settings(data_dir: str | os.PathLike | None = None) -> Settings:
-    """Settings from arguments, then `PANTAU_DATA_DIR` and `PANTAU_MAX_UPLOAD_MB`."""
+    """Settings from arguments, then the environment.
+
+    `PANTAU_DATA_DIR` (default data/), `PANTAU_MAX_UPLOAD_MB` (default 50) and `PANTAU_DEMO_PROVINSI`
+    (comma-separated province codes: limits the first-run demo, e.g. for quick trials and tests).
+    """
     raw = data_dir or os.environ.get("PANTAU_DATA_DIR") or REPO_ROOT / "data"
     path = Path(raw).expanduser().resolve()
     if path.exists() and not path.is_dir():
@@ -37,4 +41,6 @@ def load_settings(data_dir: str | os.PathLike | None = None) -> Settings:
         raise ConfigError(f"PANTAU_MAX_UPLOAD_MB harus bilangan bulat, bukan {raw_mb!r}.") from None
     if max_mb <= 0:
         raise ConfigError(f"PANTAU_MAX_UPLOAD_MB harus lebih dari 0, bukan {max_mb}.")
-    return Settings(data_dir=path, max_upload_mb=max_mb)
+    raw_provinces = os.environ.get("PANTAU_DEMO_PROVINSI", "").strip()
+    provinces = tuple(p.strip() for p in raw_provinces.split(",") if p.strip()) or None
+    return Settings(data_dir=path, max_upload_mb=max_mb, demo_provinces=provinces)

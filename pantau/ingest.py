@@ -79,6 +79,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    more: int = 0  # further rows broken the same way, not listed one by one
 
     def __str__(self) -> str:
         where = [self.file]
@@ -89,7 +90,10 @@ class Problem:
         if self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
             where.append(f"nilai '{shown}'")
-        return f"{', '.join(where)}: {self.rule}"
+        text = f"{', '.join(where)}: {self.rule}"
+        if self.more:
+            text += f" (dan {self.more} baris lain dengan kesalahan yang sama)"
+        return text
 
 
 class IngestError(ValueError):
@@ -97,15 +101,17 @@ class IngestError(ValueError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: p.row or 0)
+        self.total = sum(1 + p.more for p in problems)
         super().__init__(self.message)
 
     @property
     def message(self) -> str:
         shown = self.problems[:MAX_PROBLEMS]
-        lines = [f"Berkas ditolak, tidak ada data yang disimpan ({len(self.problems)} kesalahan):"]
+        lines = [f"Berkas ditolak, tidak ada data yang disimpan ({self.total} kesalahan):"]
         lines += [f"- {p}" for p in shown]
-        if len(self.problems) > MAX_PROBLEMS:
-            lines.append(f"- ... dan {len(self.problems) - MAX_PROBLEMS} kesalahan lain.")
+        listed = sum(1 + p.more for p in shown)
+        if self.total > listed:
+            lines.append(f"- ... dan {self.total - listed} kesalahan lain.")
         return "\n".join(lines)
 
 
@@ -262,17 +268,20 @@ def _read_parquet(data: bytes, label: str) -> pl.DataFrame:
         raise IngestError([Problem(label, "bukan berkas Parquet yang dapat dibaca (rusak atau format lain)")]) from None
     names = _canonical_headers(frame.columns, label)
     frame = frame.rename(dict(zip(frame.columns, names)))
-    flags = pl.lit(False)
-    if "kode_wilayah" in frame.columns:
-        dtype = frame.schema["kode_wilayah"]
-        if dtype.is_float():
-            flags = pl.col("kode_wilayah").is_not_null() & (pl.col("kode_wilayah").round(0) != pl.col("kode_wilayah"))
-            frame = frame.with_columns(
-                pl.when(pl.col("kode_wilayah").round(0) == pl.col("kode_wilayah"))
-                .then(pl.col("kode_wilayah").cast(pl.Int64).cast(pl.String))
-                .otherwise(pl.col("kode_wilayah").cast(pl.String))
-            )
-    return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW), flags.alias(NUMERIC_CODE))
+    frame = frame.with_columns(
+        pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW), pl.lit(False).alias(NUMERIC_CODE)
+    )
+    if "kode_wilayah" in frame.columns and frame.schema["kode_wilayah"].is_float():
+        code = pl.col("kode_wilayah")
+        whole = code.round(0) == code
+        frame = frame.with_columns(
+            (code.is_not_null() & ~whole).alias(NUMERIC_CODE),
+            pl.when(whole)
+            .then(code.cast(pl.Int64).cast(pl.String))
+            .otherwise(code.cast(pl.String))
+            .alias("kode_wilayah"),
+        )
+    return frame
 
 
 def read_table(path: Path | str, data: bytes | None = None, label: str | None = None) -> pl.DataFrame:
@@ -297,8 +306,20 @@ def read_table(path: Path | str, data: bytes | None = None, label: str | None = 
 
 
 def _problems_where(frame: pl.DataFrame, mask: pl.Expr, label: str, column: str, rule: str) -> list[Problem]:
-    bad = frame.filter(mask).select(ROW, pl.col(column).cast(pl.String)).head(MAX_PROBLEMS + 1)
-    return [Problem(label, rule, row, column, "" if value is None else value) for row, value in bad.iter_rows()]
+    """Rows breaking a rule: the first ones listed, the count of the rest carried on the last."""
+    broken = frame.filter(mask)
+    bad = broken.select(ROW, pl.col(column).cast(pl.String)).head(MAX_PROBLEMS)
+    found = [Problem(label, rule, row, column, "" if value is None else value) for row, value in bad.iter_rows()]
+    if broken.height > len(found):
+        last = found[-1]
+        found[-1] = Problem(last.file, last.rule, last.row, last.column, last.value, broken.height - len(found))
+    return found
+
+
+def _is_empty(column: str, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.String:
+        return pl.col(column).is_null() | (pl.col(column).str.strip_chars() == "")
+    return pl.col(column).is_null()
 
 
 def _count_expr(column: str, dtype: pl.DataType) -> pl.Expr:
@@ -320,8 +341,7 @@ def _coerce_counts(frame: pl.DataFrame, columns: Iterable[str], required: Iterab
     parsed = {c: _count_expr(c, frame.schema[c]).alias(c) for c in columns if c in frame.columns}
     out = frame.with_columns(**{f"__{c}": e for c, e in parsed.items()})
     for column in parsed:
-        raw = pl.col(column)
-        empty = raw.is_null() | (raw.cast(pl.String).str.strip_chars() == "")
+        empty = _is_empty(column, frame.schema[column])
         value = pl.col(f"__{column}")
         if column in required:
             problems += _problems_where(out, empty, label, column, "wajib diisi dengan bilangan bulat")
@@ -354,8 +374,7 @@ def _date_expr(column: str, dtype: pl.DataType) -> pl.Expr:
 
 def _coerce_date(frame: pl.DataFrame, label: str, allow_future: bool):
     out = frame.with_columns(_date_expr("tanggal", frame.schema["tanggal"]).alias("__tanggal"))
-    raw = pl.col("tanggal")
-    empty = raw.is_null() | (raw.cast(pl.String).str.strip_chars() == "")
+    empty = _is_empty("tanggal", frame.schema["tanggal"])
     problems = _problems_where(out, empty, label, "tanggal", "wajib diisi dengan tanggal")
     problems += _problems_where(
         out,
@@ -489,12 +508,19 @@ def _as_problems(warnings: pl.DataFrame, label: str, limit: int = MAX_PROBLEMS) 
 
 
 def _duplicates(frame: pl.DataFrame, keys: list[str], label: str, rule: str) -> list[Problem]:
-    first = frame.group_by(keys).agg(pl.col(ROW).min().alias("__pertama"))
-    dup = frame.join(first, on=keys).filter(pl.col(ROW) != pl.col("__pertama")).sort(ROW)
-    return [
+    keyed = frame.drop_nulls(keys).filter(pl.col("kode_wilayah") != "")
+    if not keyed.select(pl.struct(keys).is_duplicated().any()).item():
+        return []
+    first = keyed.group_by(keys).agg(pl.col(ROW).min().alias("__pertama"))
+    dup = keyed.join(first, on=keys).filter(pl.col(ROW) != pl.col("__pertama")).sort(ROW)
+    found = [
         Problem(label, f"{rule} (sudah ada di baris {r['__pertama']})", r[ROW], "kode_wilayah", r["kode_wilayah"])
-        for r in dup.head(MAX_PROBLEMS + 1).iter_rows(named=True)
+        for r in dup.head(MAX_PROBLEMS).iter_rows(named=True)
     ]
+    if dup.height > len(found):
+        last = found[-1]
+        found[-1] = Problem(last.file, last.rule, last.row, last.column, last.value, dup.height - len(found))
+    return found
 
 
 def _missing_columns(frame: pl.DataFrame, spec: Spec, label: str, have_date: bool) -> list[Problem]:
@@ -561,24 +587,20 @@ def validate(kind: str, frame: pl.DataFrame, label: str, snapshot_date: date | N
             "layanan",
             f"layanan harus salah satu dari: {', '.join(LAYANAN)}",
         )
-    if not problems:
-        levels = frame["tingkat"].unique().to_list()
-        if len(levels) > 1:
-            minority = frame.group_by("tingkat").len().sort("len")["tingkat"][0]
-            problems += _problems_where(
-                frame,
-                pl.col("tingkat") == minority,
-                label,
-                "kode_wilayah",
-                f"tingkat wilayah campuran: berkas berisi {' dan '.join(sorted(levels))}; "
-                "satu berkas hanya satu tingkat",
-            )
-    if not problems:
-        keys = ["tanggal", "kode_wilayah"] + (["layanan"] if kind == "cetak" else [])
-        rule = (
-            "duplikat unit pada tanggal yang sama" if kind == "rekam" else "duplikat (tanggal, kode_wilayah, layanan)"
+    levels = sorted(set(frame["tingkat"].drop_nulls().unique().to_list()) & set(spec.levels))
+    if len(levels) > 1:
+        counts = frame.filter(pl.col("tingkat").is_in(levels)).group_by("tingkat").len()
+        minority = counts.sort("len", "tingkat")["tingkat"][0]
+        problems += _problems_where(
+            frame,
+            pl.col("tingkat") == minority,
+            label,
+            "kode_wilayah",
+            f"tingkat wilayah campuran: berkas berisi {' dan '.join(levels)}; satu berkas hanya satu tingkat",
         )
-        problems += _duplicates(frame, keys, label, rule)
+    keys = ["tanggal", "kode_wilayah"] + (["layanan"] if kind == "cetak" else [])
+    rule = "duplikat unit pada tanggal yang sama" if kind == "rekam" else "duplikat (tanggal, kode_wilayah, layanan)"
+    problems += _duplicates(frame, keys, label, rule)
     if problems:
         raise IngestError(problems)
     warnings = [_name_warnings(frame)]
@@ -677,9 +699,10 @@ def _history_warnings(store: Store, data: Validated) -> pl.DataFrame:
         .with_columns(kabkota=pl.col("kode_wilayah").str.slice(0, 5))
         .sort("tanggal", "kode_wilayah")
     )
-    with_previous = combined.with_columns(
-        prev=pl.col("sudah_rekam").shift(1).over("kode_wilayah", order_by="tanggal"),
-        prev_day=pl.col("tanggal").shift(1).over("kode_wilayah", order_by="tanggal"),
+    same_unit = pl.col("kode_wilayah") == pl.col("kode_wilayah").shift(1)
+    with_previous = combined.sort("kode_wilayah", "tanggal").with_columns(
+        prev=pl.when(same_unit).then(pl.col("sudah_rekam").shift(1)),
+        prev_day=pl.when(same_unit).then(pl.col("tanggal").shift(1)),
     )
     fall_rule = pl.concat_str(
         pl.lit("sudah_rekam turun dari "),
@@ -691,15 +714,35 @@ def _history_warnings(store: Store, data: Validated) -> pl.DataFrame:
     falls = _warnings_where(
         with_previous, pl.col(ROW).is_not_null() & (pl.col("sudah_rekam") < pl.col("prev")), "sudah_rekam", fall_rule
     )
-    reports = combined.select("kabkota", "tanggal", "kode_wilayah", "tingkat").unique()
+    last_day = new["tanggal"].max()
+    same_days = store.read_kind("rekam", since=first_day, until=last_day).filter(
+        pl.col("kode_wilayah").str.slice(0, 5).is_in(kabkota)
+    )
+    kept = same_days.join(
+        new.select("tanggal", "kode_kecamatan").unique(), on=["tanggal", "kode_kecamatan"], how="anti"
+    )
+    reports = pl.concat(
+        [
+            combined.select("kabkota", "tanggal", "kode_wilayah", "tingkat"),
+            kept.select(pl.col("kode_wilayah").str.slice(0, 5).alias("kabkota"), "tanggal", "kode_wilayah", "tingkat"),
+        ]
+    )
+    # a report's unit set, summarised by a hash sum: only reports whose set changed need a closer look
+    same_regency = pl.col("kabkota") == pl.col("kabkota").shift(1)
     dates = (
-        reports.select("kabkota", "tanggal")
-        .unique()
+        reports.group_by("kabkota", "tanggal")
+        .agg(pl.col("kode_wilayah").hash().sum().alias("sidik"))
         .sort("kabkota", "tanggal")
-        .with_columns(prev_day=pl.col("tanggal").shift(1).over("kabkota"))
+        .with_columns(
+            prev_day=pl.when(same_regency).then(pl.col("tanggal").shift(1)),
+            prev_sidik=pl.when(same_regency).then(pl.col("sidik").shift(1)),
+        )
+        .filter(pl.col("sidik") != pl.col("prev_sidik"))
     )
     new_dates = new.select(pl.col("kode_wilayah").str.slice(0, 5).alias("kabkota"), "tanggal").unique()
-    pairs = dates.join(new_dates, on=["kabkota", "tanggal"]).drop_nulls("prev_day")
+    pairs = (
+        dates.join(new_dates, on=["kabkota", "tanggal"]).drop_nulls("prev_day").select("kabkota", "tanggal", "prev_day")
+    )
     before = pairs.join(reports.rename({"tanggal": "prev_day"}), on=["kabkota", "prev_day"])
     missing = (
         before.join(reports, on=["kabkota", "tanggal", "kode_wilayah"], how="anti")
@@ -750,19 +793,11 @@ def _plan(store: Store, data: Validated, replace: bool) -> tuple[dict[str, pl.Da
         calendar = data.frame.drop(ROW)
         if not replace:
             existing = store.calendar()
-            clash = calendar.join(existing, on=["nama", "cakupan"], how="semi")
+            clash = data.frame.join(existing, on=["nama", "cakupan"], how="semi")
             if clash.height:
+                rule = "pemilu ini sudah ada di kalender; gunakan --replace untuk mengganti seluruh kalender"
                 raise IngestError(
-                    [
-                        Problem(
-                            data.label,
-                            "pemilu ini sudah ada di kalender; gunakan --replace untuk mengganti seluruh kalender",
-                            None,
-                            "nama",
-                            n,
-                        )
-                        for n in clash["nama"].to_list()
-                    ]
+                    [Problem(data.label, rule, r[ROW], "nama", r["nama"]) for r in clash.iter_rows(named=True)]
                 )
             calendar = pl.concat([existing, calendar], how="vertical_relaxed")
         return {"pemilu.parquet": calendar.sort("tanggal", "nama", "cakupan")}, 0

@@ -27,11 +27,14 @@ STAGING = ("stg_wilayah", "stg_libur", "stg_rekam", "stg_cetak", "stg_pemilu", "
 PARAMETERS = ("wilayah", "tanggal", "dari", "sampai", "tingkat", "banding")
 DATE_PARAMETERS = ("tanggal", "dari", "sampai", "banding")
 MAX_REGIONS = 11
+EARLIEST_DATE = date(1990, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 MULTI_REGION_QUERIES = frozenset({"tren"})
 CETAK_QUERIES = frozenset({"cetak_harian"})
 DEFAULT_RANGE_DAYS = 365
 _PARAM_IN_SQL = re.compile(r"\$([a-z_]+)")
 _QUERY_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")
+_DAMAGED_FILE = re.compile(r"/\S+?\.parquet")
 
 
 class QueryError(ValueError):
@@ -89,12 +92,13 @@ def parse_date(name: str, raw: object) -> date | None:
     """An ISO date (YYYY-MM-DD), or None when empty."""
     if raw is None or raw == "":
         return None
-    if isinstance(raw, date):
-        return raw
     try:
-        return date.fromisoformat(str(raw).strip())
+        value = raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
     except ValueError:
         raise QueryError(f"Parameter {name} harus tanggal berformat YYYY-MM-DD, bukan {str(raw)[:40]!r}.") from None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise QueryError(f"Parameter {name} harus antara {EARLIEST_DATE.year} dan {LATEST_DATE.year}.")
+    return value
 
 
 def parse_tingkat(raw: object) -> str | None:
@@ -209,18 +213,28 @@ class Database:
     def run(self, name: str, params: Mapping[str, object] | None = None) -> Result:
         """Run a query by name; raises QueryError for bad input, StoreError for a damaged store."""
         sql = query_sql(name)
-        values = self.resolve(name, sql, params)
-        cursor = self.cursor()
+        try:
+            values = self.resolve(name, sql, params)
+            cursor = self.cursor()
+        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+            raise _damaged(exc) from exc
         try:
             rows = cursor.sql(sql, params=values).pl()
-        except duckdb.IOException as exc:
-            raise StoreError(
-                "Sebagian berkas data tidak dapat dibaca. Jalankan `python -m pantau check` untuk melihat "
-                "berkas mana yang rusak."
-            ) from exc
+        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+            raise _damaged(exc) from exc
         finally:
             cursor.close()
         return Result(rows=rows, params=values)
+
+
+def _damaged(exc: Exception) -> StoreError:
+    """A Parquet read failure as a message for the user, naming the file when DuckDB did."""
+    damaged = _DAMAGED_FILE.search(str(exc))
+    which = f" ({damaged.group(0)})" if damaged else ""
+    return StoreError(
+        f"Sebagian berkas data tidak dapat dibaca{which}. Jalankan `python -m pantau check` untuk melihat "
+        "berkas yang rusak, lalu pulihkan dari cadangan atau kirim ulang data tanggal itu dengan --replace."
+    )
 
 
 def run_query(store: Store, name: str, params: Mapping[str, object] | None = None) -> pl.DataFrame:

@@ -76,7 +76,7 @@ def ensure_data() -> None:
         with store.lock():
             already = store.current_version() is not None
         if not already:
-            demo.build(store, progress=box.write)
+            demo.build(store, provinces=load_settings().demo_provinces, progress=box.write)
         box.update(label="Data demo siap.", state="complete", expanded=False)
     st.cache_data.clear()
 

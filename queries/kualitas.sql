@@ -1,4 +1,5 @@
--- one row per region of level $tingkat inside $wilayah (default: the provinces): kecamatan units in
+-- one row per region of level $tingkat inside $wilayah (default: its children; kecamatan is the
+-- finest, as the kecamatan is the unit of reporting; desa gives kecamatan rows): kecamatan units in
 -- the master, reporting as of $tanggal, reporting on $tanggal itself, stale (latest report over 7 days
 -- older), never reported, and the warnings kept for reports of the 7 days up to $tanggal;
 -- params: $wilayah, $tanggal, $tingkat
@@ -15,7 +16,7 @@ terakhir AS (
 ),
 status AS (
     SELECT
-        left(u.kode_kecamatan, panjang_kode($tingkat)) AS kode_wilayah,
+        left(u.kode_kecamatan, least(panjang_kode($tingkat), 8)) AS kode_wilayah,
         count(*) AS unit_total,
         count(t.tanggal_lapor) AS unit_melapor,
         count(*) FILTER (WHERE t.tanggal_lapor = $tanggal::DATE) AS unit_lapor_hari_ini,
@@ -27,7 +28,7 @@ status AS (
     GROUP BY ALL
 ),
 peringatan AS (
-    SELECT left(kode_wilayah, panjang_kode($tingkat)) AS kode_wilayah, count(*) AS peringatan
+    SELECT left(kode_wilayah, least(panjang_kode($tingkat), 8)) AS kode_wilayah, count(*) AS peringatan
     FROM stg_peringatan
     WHERE tanggal BETWEEN $tanggal::DATE - INTERVAL 7 DAY AND $tanggal::DATE
       AND dalam_wilayah(kode_wilayah, $wilayah)

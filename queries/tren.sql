@@ -9,8 +9,17 @@ hari AS (
     SELECT tanggal::DATE AS tanggal
     FROM generate_series($dari::DATE, $sampai::DATE, INTERVAL 1 DAY) AS t(tanggal)
 ),
+-- every report date of each kecamatan touching a region, whatever units it holds: a newer report
+-- that leaves a village out replaces the older one that had it
+laporan_kecamatan AS (
+    SELECT DISTINCT w.kode AS kode_wilayah, r.kode_kecamatan, r.tanggal
+    FROM stg_rekam AS r
+    JOIN wilayah AS w
+        ON dalam_wilayah(r.kode_kecamatan, w.kode) OR dalam_wilayah(w.kode, r.kode_kecamatan)
+    WHERE r.tanggal <= $sampai::DATE
+),
 -- each region's reporting units summed per kecamatan and report date
-laporan AS (
+jumlah AS (
     SELECT
         w.kode AS kode_wilayah,
         r.kode_kecamatan,
@@ -24,6 +33,11 @@ laporan AS (
     JOIN wilayah AS w ON dalam_wilayah(r.kode_wilayah, w.kode)
     WHERE r.tanggal <= $sampai::DATE
     GROUP BY ALL
+),
+laporan AS (
+    SELECT k.kode_wilayah, k.kode_kecamatan, k.tanggal, j.*EXCLUDE (kode_wilayah, kode_kecamatan, tanggal)
+    FROM laporan_kecamatan AS k
+    LEFT JOIN jumlah AS j USING (kode_wilayah, kode_kecamatan, tanggal)
 ),
 kisi AS (
     SELECT DISTINCT l.kode_wilayah, l.kode_kecamatan, h.tanggal
