@@ -16,8 +16,8 @@ LOCALE = "id"
 KOSONG = "–"  # en dash for a missing value
 MINUS = "−"  # U+2212: a real minus sign for signed differences
 
-_SIGNED = "+#,##0;−#,##0"
-_SIGNED_2 = "+#,##0.00;−#,##0.00"
+_SIGNED = f"+#,##0;{MINUS}#,##0"
+_SIGNED_2 = f"+#,##0.00;{MINUS}#,##0.00"
 
 
 def _missing(value: object) -> bool:
@@ -32,8 +32,7 @@ def _decimal(value: float | int | Decimal) -> Decimal:
 
 def _number(value: float | int | Decimal, pattern: str) -> str:
     # half up, as people and spreadsheets round (babel would use the context's half-even)
-    with localcontext() as context:
-        context.rounding = ROUND_HALF_UP
+    with localcontext(rounding=ROUND_HALF_UP):
         return numbers.format_decimal(_decimal(value), format=pattern, locale=LOCALE)
 
 
@@ -52,10 +51,9 @@ def angka_ringkas(n: float | int | None) -> str:
     """Compact number with one decimal: '1,2 jt', '738,4 rb', '12,5 M' (miliar)."""
     if _missing(n):
         return KOSONG
-    with localcontext() as context:
-        context.rounding = ROUND_HALF_UP
+    with localcontext(rounding=ROUND_HALF_UP):
         text = numbers.format_compact_decimal(_decimal(n), locale=LOCALE, fraction_digits=1)
-    return text.replace("\xa0", " ")
+    return text.replace("\xa0", " ")  # babel's no-break space before the unit, as a plain space
 
 
 def persen(p: float | None) -> str:
@@ -70,7 +68,7 @@ def persen_poin(d: float | None) -> str:
     if _missing(d):
         return KOSONG
     value = _decimal(d).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return _number(value, "0.00" if value == 0 else _SIGNED_2) + " poin"
+    return _number(abs(value), "0.00") + " poin" if value == 0 else _number(value, _SIGNED_2) + " poin"
 
 
 def selisih(n: float | int | None) -> str:
@@ -109,11 +107,11 @@ def tanggal_bulan(d: date | datetime | None) -> str:
     return dates.format_date(_as_date(d), "d MMM", locale=LOCALE)
 
 
-def bulan_tahun(d: date | datetime | None) -> str:
-    """Short month and year, for axis ticks: 'Feb 2024'."""
+def bulan_pendek(d: date | datetime | None) -> str:
+    """Short month name, for axis ticks: 'Feb', 'Agu'."""
     if _missing(d):
         return KOSONG
-    return dates.format_date(_as_date(d), "MMM y", locale=LOCALE)
+    return dates.format_date(_as_date(d), "MMM", locale=LOCALE)
 
 
 def hari(d: date | datetime | None) -> str:

@@ -20,6 +20,7 @@ import polars as pl
 
 from pantau import regions
 from pantau.config import REPO_ROOT
+from pantau.store import KINDS as STORE_KINDS
 from pantau.store import Snapshot, Store, StoreError
 
 QUERY_DIR = REPO_ROOT / "queries"
@@ -138,7 +139,8 @@ class Database:
         self._version_seen: str | None = None
         with self._lock:
             cursor = self._db.cursor()
-            self._bind_files(cursor, self.snapshot())
+            # views are bound against the empty schema files, so one damaged data file cannot stop start-up
+            self._bind_files(cursor, Snapshot(version="skema", files={kind: () for kind in STORE_KINDS}))
             for name in STAGING:
                 cursor.execute(_load_sql(QUERY_DIR / "staging" / f"{name}.sql"))
             cursor.close()

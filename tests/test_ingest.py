@@ -745,7 +745,9 @@ def test_error_count_is_exact_when_one_column_has_more_than_fifty_errors(seeded,
     error = rejected(seeded, tmp_path, "banyak.csv", _many_bad_rows(70, bad_rekam=False), snapshot_date=DAY)
     lines = error.message.splitlines()
     assert lines[0] == "Berkas ditolak, tidak ada data yang disimpan (70 kesalahan):"
-    assert lines[-1] == "- ... dan 20 kesalahan lain."
+    assert len(lines) == 1 + 50
+    assert lines[-1].startswith("- banyak.csv, baris 51, kolom 'wajib_ktp', nilai 'x': ")
+    assert lines[-1].endswith("(dan 20 baris lain dengan kesalahan yang sama)")
 
 
 # ---- warnings: kept and reported, never reject ---------------------------------------------------
