@@ -133,7 +133,11 @@ class Database:
         self._reference = store.reference_files()
         self._db = duckdb.connect(
             ":memory:",
-            config={"memory_limit": memory_limit, "threads": threads},
+            config={
+                "memory_limit": memory_limit,
+                "threads": threads,
+                "temp_directory": str(store.data_dir / ".tmp"),
+            },
         )
         self._snapshot: Snapshot | None = None
         self._version_seen: str | None = None
