@@ -4,16 +4,23 @@ import streamlit as st
 
 from pantau import ui
 
-st.set_page_config(page_title="Pantau e-KTP", page_icon="🪪", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(
+    page_title="Pantau e-KTP", page_icon=":material/badge:", layout="wide", initial_sidebar_state="expanded"
+)
 
 PAGES = [
-    st.Page("pages/ringkasan.py", title="Ringkasan", icon="📊", url_path="ringkasan", default=True),
-    st.Page("pages/tren.py", title="Tren cakupan", icon="📈", url_path="tren"),
-    st.Page("pages/cetak.py", title="Produksi cetak", icon="🖨️", url_path="cetak"),
-    st.Page("pages/peringkat.py", title="Peringkat wilayah", icon="🏆", url_path="peringkat"),
-    st.Page("pages/hitung_mundur.py", title="Hitung mundur pemilu", icon="⏳", url_path="hitung-mundur"),
-    st.Page("pages/analisis.py", title="Analisis wilayah", icon="🔎", url_path="analisis"),
-    st.Page("pages/status_data.py", title="Status data", icon="🗂️", url_path="status-data"),
+    st.Page("pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", url_path="ringkasan", default=True),
+    st.Page("pages/tren.py", title="Tren cakupan", icon=":material/trending_up:", url_path="tren"),
+    st.Page("pages/cetak.py", title="Produksi cetak", icon=":material/print:", url_path="cetak"),
+    st.Page("pages/peringkat.py", title="Peringkat wilayah", icon=":material/leaderboard:", url_path="peringkat"),
+    st.Page(
+        "pages/hitung_mundur.py",
+        title="Hitung mundur pemilu",
+        icon=":material/hourglass_top:",
+        url_path="hitung-mundur",
+    ),
+    st.Page("pages/analisis.py", title="Analisis wilayah", icon=":material/table_view:", url_path="analisis"),
+    st.Page("pages/status_data.py", title="Status data", icon=":material/fact_check:", url_path="status-data"),
 ]
 
 page = st.navigation(PAGES)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from pantau import charts, fmt, ui
+from pantau import charts, fmt, narasi, regions, ui
 
 ctx: ui.Context = st.session_state["konteks"]
 ui.header(ctx, "Ringkasan perekaman e-KTP", "Berapa yang sudah rekam, berapa yang tersisa, dan siapa yang tertinggal?")
@@ -22,12 +22,26 @@ if row["wajib_ktp"] is None:
     ui.no_data(f"Belum ada laporan perekaman untuk {ctx.nama_wilayah} sampai {fmt.tanggal(ctx.tanggal)}.")
     st.stop()
 target = countdown["target_persen"][0] if countdown.height else None
+children = ui.query("peringkat", **ctx.params())
+week_ago = ui.query("ringkasan", wilayah=ctx.wilayah, tanggal=ctx.tanggal - timedelta(days=7))
+two_weeks_ago = ui.query("ringkasan", wilayah=ctx.wilayah, tanggal=ctx.tanggal - timedelta(days=14))
+child_level = regions.LEVEL_LABELS[children["tingkat"][0]].lower() if children.height else "wilayah"
+story = narasi.briefing(
+    row,
+    week_ago.row(0, named=True) if week_ago.height else None,
+    two_weeks_ago.row(0, named=True) if two_weeks_ago.height else None,
+    children.to_dicts(),
+    countdown.row(0, named=True) if countdown.height else None,
+    child_level,
+)
+if story:
+    st.info("\n".join(f"- {sentence}" for sentence in story), icon=":material/campaign:")
 stock = cetak.filter(pl.col("layanan") == "semua").sort("tanggal")
 
 
 def card(column, label: str, value: str, delta: str | None, series: list, help_text: str, inverse: bool = False):
     with column.container(border=True):
-        st.metric(label, value, delta, delta_color="inverse" if inverse else "normal", help=help_text)
+        st.metric(label, value, ui.metric_delta(delta), delta_color="inverse" if inverse else "normal", help=help_text)
         if len(series) > 1:
             st.plotly_chart(charts.sparkline(series), config={"displayModeBar": False}, key=f"spark_{label}")
 
@@ -40,26 +54,70 @@ def change(column: str) -> str | None:
 
 
 top = st.columns(4)
-card(top[0], "Wajib KTP", fmt.angka(row["wajib_ktp"]), change("wajib_ktp"), trend["wajib_ktp"].to_list(),
-     "Penduduk yang wajib memiliki e-KTP (17 tahun ke atas atau sudah kawin).")
-card(top[1], "Sudah rekam", fmt.angka(row["sudah_rekam"]), change("sudah_rekam"), trend["sudah_rekam"].to_list(),
-     "Sudah perekaman biometrik.")
-card(top[2], "Belum rekam", fmt.angka(row["belum_rekam"]), change("belum_rekam"), trend["belum_rekam"].to_list(),
-     "Wajib KTP yang belum rekam (dijumlah per unit, tidak dikurangi unit di atas 100%).", inverse=True)
+card(
+    top[0],
+    "Wajib KTP",
+    fmt.angka(row["wajib_ktp"]),
+    change("wajib_ktp"),
+    trend["wajib_ktp"].to_list(),
+    "Penduduk yang wajib memiliki e-KTP (17 tahun ke atas atau sudah kawin).",
+)
+card(
+    top[1],
+    "Sudah rekam",
+    fmt.angka(row["sudah_rekam"]),
+    change("sudah_rekam"),
+    trend["sudah_rekam"].to_list(),
+    "Sudah perekaman biometrik.",
+)
+card(
+    top[2],
+    "Belum rekam",
+    fmt.angka(row["belum_rekam"]),
+    change("belum_rekam"),
+    trend["belum_rekam"].to_list(),
+    "Wajib KTP yang belum rekam (dijumlah per unit, tidak dikurangi unit di atas 100%).",
+    inverse=True,
+)
 persen_delta = None
 if row["persen_rekam_sebelumnya"] is not None:
     persen_delta = fmt.persen_poin(row["persen_rekam"] - row["persen_rekam_sebelumnya"])
 target_text = f"Target {fmt.persen(target)}" if target else "Tanpa target"
-card(top[3], f"% rekam · {target_text}", fmt.persen(row["persen_rekam"]), persen_delta, trend["persen_rekam"].to_list(),
-     "Sudah rekam dibagi wajib KTP. Di atas 100% bisa terjadi (penduduk luar daerah, data pembagi usang).")
+card(
+    top[3],
+    f"% rekam · {target_text}",
+    fmt.persen(row["persen_rekam"]),
+    persen_delta,
+    trend["persen_rekam"].to_list(),
+    "Sudah rekam dibagi wajib KTP. Di atas 100% bisa terjadi (penduduk luar daerah, data pembagi usang).",
+)
 bottom = st.columns(4)
-card(bottom[0], "PRR (siap cetak)", fmt.angka(row["prr"]), change("prr"), trend["prr"].drop_nulls().to_list(),
-     "Print ready record: sudah rekam dan lolos penunggalan, menunggu dicetak.", inverse=True)
-card(bottom[1], "Sudah cetak", fmt.angka(row["sudah_cetak"]), change("sudah_cetak"),
-     trend["sudah_cetak"].drop_nulls().to_list(), "Keping e-KTP yang sudah dicetak.")
+card(
+    bottom[0],
+    "PRR (siap cetak)",
+    fmt.angka(row["prr"]),
+    change("prr"),
+    trend["prr"].drop_nulls().to_list(),
+    "Print ready record: sudah rekam dan lolos penunggalan, menunggu dicetak.",
+    inverse=True,
+)
+card(
+    bottom[1],
+    "Sudah cetak",
+    fmt.angka(row["sudah_cetak"]),
+    change("sudah_cetak"),
+    trend["sudah_cetak"].drop_nulls().to_list(),
+    "Keping e-KTP yang sudah dicetak.",
+)
 stock_now = stock["blangko_sisa"].drop_nulls()
-card(bottom[2], "Stok blangko", fmt.angka(stock_now[-1]) if len(stock_now) else "–", None, stock_now.to_list(),
-     "Sisa blangko di akhir hari laporan cetak terakhir.")
+card(
+    bottom[2],
+    "Stok blangko",
+    fmt.angka(stock_now[-1]) if len(stock_now) else "–",
+    None,
+    stock_now.to_list(),
+    "Sisa blangko di akhir hari laporan cetak terakhir.",
+)
 with bottom[3].container(border=True):
     if countdown.height:
         c = countdown.row(0, named=True)
@@ -79,7 +137,6 @@ with bottom[3].container(border=True):
         st.metric("Pemilu berikutnya", "–")
         st.caption("Belum ada pemilu terjadwal setelah tanggal ini. Tambahkan di kalender (Status data).")
 
-children = ui.query("peringkat", **ctx.params())
 ranked = children.filter(pl.col("peringkat").is_not_null())
 if ranked.height:
     left, right = st.columns(2)
@@ -92,25 +149,30 @@ if ranked.height:
     with right:
         st.subheader(f"Perubahan sejak {fmt.tanggal(children['tanggal_banding'][0])}")
         moved = ranked.filter(pl.col("perubahan_peringkat").is_not_null() & (pl.col("perubahan_peringkat") != 0))
-        movers = moved.sort("perubahan_peringkat", descending=True)
+        up = moved.filter(pl.col("perubahan_peringkat") > 0).sort("perubahan_peringkat", descending=True).head(3)
+        down = moved.filter(pl.col("perubahan_peringkat") < 0).sort("perubahan_peringkat").head(3)
         stalled = ranked.filter(pl.col("persen_rekam") <= pl.col("persen_rekam_banding"))
         lines = [
             f"- ▲ **{r['nama_wilayah']}** naik {r['perubahan_peringkat']} peringkat ke #{r['peringkat']}"
-            for r in movers.head(3).iter_rows(named=True)
+            for r in up.iter_rows(named=True)
         ]
         lines += [
             f"- ▼ **{r['nama_wilayah']}** turun {-r['perubahan_peringkat']} peringkat ke #{r['peringkat']}"
-            for r in movers.tail(3).reverse().iter_rows(named=True)
-            if r["perubahan_peringkat"] < 0
+            for r in down.iter_rows(named=True)
         ]
         st.markdown("\n".join(lines) if lines else "Tidak ada perubahan peringkat.")
         if stalled.height:
             names = ", ".join(stalled.sort("persen_rekam")["nama_wilayah"].head(8).to_list())
-            st.warning(f"**Stagnan** (cakupan tidak naik dalam 7 hari): {names}" + (" dan lainnya." if stalled.height > 8 else "."))
+            st.warning(
+                f"**Stagnan** (cakupan tidak naik dalam 7 hari): {names}"
+                + (" dan lainnya." if stalled.height > 8 else ".")
+            )
         stale = children.filter(pl.col("unit_tertinggal") > 0)
         if stale.height:
             st.caption(
                 "Unit dengan laporan lebih dari 7 hari: "
-                + ", ".join(f"{r['nama_wilayah']} ({r['unit_tertinggal']})" for r in stale.head(8).iter_rows(named=True))
+                + ", ".join(
+                    f"{r['nama_wilayah']} ({r['unit_tertinggal']})" for r in stale.head(8).iter_rows(named=True)
+                )
             )
 st.caption(ui.footnote(ctx))

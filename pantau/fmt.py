@@ -47,6 +47,13 @@ def angka(n: float | int | None) -> str:
     return _number(n, "#,##0")
 
 
+def angka_desimal(n: float | int | None, digits: int = 1) -> str:
+    """A number with fixed decimals and Indonesian separators: 2.345 -> '2,3' (digits=1)."""
+    if _missing(n):
+        return KOSONG
+    return _number(n, "#,##0." + "0" * digits if digits else "#,##0")
+
+
 def angka_ringkas(n: float | int | None) -> str:
     """Compact number with one decimal: '1,2 jt', '738,4 rb', '12,5 M' (miliar)."""
     if _missing(n):

@@ -232,6 +232,11 @@ def header(ctx: Context, title: str, question: str) -> None:
         st.markdown(f"**{text}**")
 
 
+def metric_delta(text: str | None) -> str | None:
+    """st.metric reads the arrow from a leading ASCII '-'; fmt writes a real minus sign."""
+    return text.replace("\u2212", "-", 1) if text else text
+
+
 def no_data(message: str = "Belum ada data untuk pilihan ini.") -> None:
     st.info(message)
 
