@@ -40,8 +40,8 @@ laporan AS (
     LEFT JOIN jumlah AS j USING (kode_wilayah, kode_kecamatan, tanggal)
 ),
 kisi AS (
-    SELECT DISTINCT l.kode_wilayah, l.kode_kecamatan, h.tanggal
-    FROM laporan AS l
+    SELECT u.kode_wilayah, u.kode_kecamatan, h.tanggal
+    FROM (SELECT DISTINCT kode_wilayah, kode_kecamatan FROM laporan) AS u
     CROSS JOIN hari AS h
 ),
 berlaku AS (
