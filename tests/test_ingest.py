@@ -1042,8 +1042,8 @@ def test_pemilu_duplicate_add_is_rejected(store, tmp_path, content, name):
     assert_lines(
         error.message,
         [
-            f"lagi.csv, baris 2, kolom 'nama', nilai '{name}': pemilu ini sudah ada di kalender; gunakan --replace untuk "
-            "mengganti seluruh kalender"
+            f"lagi.csv, baris 2, kolom 'nama', nilai '{name}': pemilu ini sudah ada di kalender; "
+            "gunakan --replace untuk mengganti seluruh kalender"
         ],
     )
 
