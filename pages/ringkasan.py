@@ -7,7 +7,7 @@ import streamlit as st
 
 from pantau import charts, fmt, narasi, regions, ui
 
-ctx: ui.Context = st.session_state["konteks"]
+ctx = ui.context()
 ui.header(ctx, "Ringkasan perekaman e-KTP", "Berapa yang sudah rekam, berapa yang tersisa, dan siapa yang tertinggal?")
 if not ctx.has_data:
     ui.no_data()

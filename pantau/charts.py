@@ -256,12 +256,14 @@ def coverage_trend(tren: pl.DataFrame, target_persen: float | None = None,
     return _finish(fig, title, as_of, subtitle=note, demo=demo)
 
 
-def burn_down(tren: pl.DataFrame, target_persen: float, election_date: date, election_name: str,
+def burn_down(tren: pl.DataFrame, target_persen: float | None, election_date: date, election_name: str,
               pace: float | None = None, as_of: date | None = None, demo: bool = False) -> go.Figure:
     """Belum rekam of one region (the frame's first) towards election day.
 
-    The target's belum (wajib_ktp * (1 - target/100), on the latest wajib_ktp) is a horizontal line;
-    with `pace` (people per day) a dashed projection runs from the last day to election day.
+    The target as a horizontal line: the belum rekam left once the recordings still needed for the target
+    (target x wajib_ktp - sudah_rekam) are made, each new recording reducing belum rekam by one. (Not
+    wajib x (1 - target): belum rekam sums each unit's own gap, so units above 100% do not offset it.)
+    With `pace` (people per day) a dashed projection runs from the last day to election day.
     """
     if tren.is_empty():
         return _finish(go.Figure(), "Sisa penduduk belum rekam", as_of, subtitle="tidak ada data", demo=demo)
@@ -274,8 +276,11 @@ def burn_down(tren: pl.DataFrame, target_persen: float, election_date: date, ele
         line=dict(color=BLUE, width=3), fill="tozeroy", fillcolor="rgba(0,114,178,0.12)",
         **_hover(("", "Belum rekam", "Cakupan"), (_text(region["tanggal"], fmt.tanggal),
                  _text(region["belum_rekam"], fmt.angka), _text(region["persen_rekam"], fmt.persen)))))
-    target_belum = last["wajib_ktp"] * (1 - target_persen / 100)
-    _hline(fig, target_belum, f"Target {fmt.persen(target_persen)}: {fmt.angka(target_belum)} belum rekam", GREEN)
+    target_belum = 0
+    if target_persen is not None:
+        needed = max(target_persen / 100 * last["wajib_ktp"] - last["sudah_rekam"], 0)
+        target_belum = max(last["belum_rekam"] - needed, 0)
+        _hline(fig, target_belum, f"Target {fmt.persen(target_persen)}: {fmt.angka(target_belum)} belum rekam", GREEN)
     _vline(fig, election_date, f"{election_name}<br>{fmt.tanggal_pendek(election_date)}", side="left")
     summary = [last["nama_wilayah"], f"{fmt.hitung_mundur((election_date - last['tanggal']).days)} {election_name}"]
     if pace is not None and election_date > last["tanggal"]:

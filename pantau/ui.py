@@ -213,6 +213,20 @@ def frame() -> Context:
     )
 
 
+def context() -> Context:
+    """This rerun's context, set by dashboard.py before the page runs."""
+    ctx = st.session_state.get("konteks")
+    if ctx is None:
+        # On a server's very first request to /<page>, Streamlit's compatibility mode for a pages/
+        # folder runs the page file alone. Switch that mode off and rerun through dashboard.py,
+        # which registers every page with st.navigation.
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return ctx
+
+
 def header(ctx: Context, title: str, question: str) -> None:
     """Page title, breadcrumb, freshness line and the DATA DEMO badge."""
     if ctx.demo:

@@ -27,8 +27,20 @@ def tren_frame(days: int = 10, regions=(("33", "Jawa Tengah"), ("35", "Jawa Timu
         wajib = 1000 * (i + 1)
         for d in range(days):
             sudah = wajib * 921 // 1000 - (days - 1 - d) % 50
-            rows.append((code, name, "provinsi", AS_OF - timedelta(days=days - 1 - d), wajib, sudah, wajib - sudah,
-                         sudah / wajib * 100, 10, sudah - 20))
+            rows.append(
+                (
+                    code,
+                    name,
+                    "provinsi",
+                    AS_OF - timedelta(days=days - 1 - d),
+                    wajib,
+                    sudah,
+                    wajib - sudah,
+                    sudah / wajib * 100,
+                    10,
+                    sudah - 20,
+                )
+            )
     return pl.DataFrame(rows, orient="row", schema={
         "kode_wilayah": pl.String, "nama_wilayah": pl.String, "tingkat": pl.String, "tanggal": pl.Date,
         "wajib_ktp": pl.Int64, "sudah_rekam": pl.Int64, "belum_rekam": pl.Int64, "persen_rekam": pl.Float64,
@@ -69,7 +81,12 @@ def peringkat_frame(n: int = 4) -> pl.DataFrame:
 
 def square(code: str, lon: float, lat: float) -> dict:
     ring = [[lon, lat], [lon + 1, lat], [lon + 1, lat - 1], [lon, lat - 1], [lon, lat]]
-    return {"type": "Feature", "id": code, "properties": {"kode": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}  # noqa: E501
+    return {
+        "type": "Feature",
+        "id": code,
+        "properties": {"kode": code},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }  # noqa: E501
 
 
 GEOJSON = {"type": "FeatureCollection", "features": [square("33", 110, -6), square("31", 106, -6),
@@ -277,7 +294,8 @@ def test_ranking_bar_height_and_long_lists():
 
 def test_ranking_bar_counts_regions_without_data():
     frame = peringkat_frame().with_columns(
-        persen_rekam=pl.when(pl.col("kode_wilayah") == "35").then(None).otherwise(pl.col("persen_rekam")))
+        persen_rekam=pl.when(pl.col("kode_wilayah") == "35").then(None).otherwise(pl.col("persen_rekam"))
+    )
     fig = charts.ranking_bar(frame, 98)
     assert "1 wilayah tanpa data" in fig.layout.title.subtitle.text
     assert "35" not in [y for t in fig.data for y in t.y]
@@ -356,3 +374,30 @@ def test_to_png_without_chromium_says_so_in_indonesian(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/tidak/ada/chromium")
     with pytest.raises(RuntimeError, match="butuh Chromium"):
         charts.to_png(build("tile_grid"))
+
+
+def test_burn_down_target_counts_only_the_recordings_still_needed():
+    # belum rekam sums each unit's gap (100), while the region as a whole lacks only 30 for 98%:
+    # wajib 1.000, rekam 950 (one unit above 100% offsets nothing in belum) -> line at 100 - 30 = 70
+    tren = pl.DataFrame(
+        {
+            "kode_wilayah": ["33", "33"],
+            "nama_wilayah": ["Jawa Tengah"] * 2,
+            "tingkat": ["provinsi"] * 2,
+            "tanggal": [date(2024, 11, 19), date(2024, 11, 20)],
+            "wajib_ktp": [1000, 1000],
+            "sudah_rekam": [940, 950],
+            "belum_rekam": [110, 100],
+            "persen_rekam": [94.0, 95.0],
+            "prr": [None, None],
+            "sudah_cetak": [None, None],
+        }
+    )
+    fig = charts.burn_down(tren, 98, date(2024, 11, 27), "Pilkada 2024")
+    target = next(s for s in fig.layout.shapes if s.label.text.startswith("Target"))
+    assert target.y0 == pytest.approx(70)
+    assert not [
+        s
+        for s in charts.burn_down(tren, None, date(2024, 11, 27), "X").layout.shapes
+        if s.label.text.startswith("Target")
+    ]
