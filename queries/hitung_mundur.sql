@@ -48,7 +48,7 @@ SELECT
     belum_rekam,
     persen(sudah_rekam, wajib_ktp) AS persen_rekam,
     round(laju_harian, 2) AS laju_harian,
-    CASE WHEN hari_tersisa > 0
+    CASE WHEN hari_tersisa > 0 AND target_persen IS NOT NULL
         THEN round(greatest(target_persen / 100.0 * wajib_ktp - sudah_rekam, 0) / hari_tersisa, 2)
     END AS kebutuhan_harian,
     persen(sudah_rekam + coalesce(laju_harian, 0) * hari_tersisa, wajib_ktp) AS proyeksi_persen,
