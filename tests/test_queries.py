@@ -1140,6 +1140,7 @@ SMOKE = {
     "cetak_harian": {"wilayah": "33"},
     "hitung_mundur": {"wilayah": "33.14", "tanggal": "2024-01-20"},
     "kalender_pemilu": {"wilayah": "33.14"},
+    "kalender_lengkap": {"wilayah": "33.14"},
     "kualitas": {"wilayah": "33"},
     "laporan_harian": {"wilayah": "33"},
     "peringatan": {"wilayah": "33"},
