@@ -5,7 +5,7 @@ import streamlit as st
 from pantau import ui
 
 st.set_page_config(
-    page_title="Pantau e-KTP", page_icon=":material/badge:", layout="wide", initial_sidebar_state="expanded"
+    page_title="Pantau e-KTP", page_icon=":material/badge:", layout="wide", initial_sidebar_state="auto"
 )
 
 PAGES = [

@@ -77,8 +77,8 @@ if problem:
     st.warning(problem)
 if boundaries is None and tingkat in geo.FILES:
     st.info(f"Peta batas {label} belum tersedia. Letakkan berkas `{geo.FILES[tingkat]}.geojson` (dan "
-            f"`{geo.ATTRIBUTION_FILE}` berisi sumber dan lisensinya) di folder `{geo.geo_dir()}`, atau tunjuk folder "
-            "lain dengan `PANTAU_GEO_DIR`." + (" Sementara itu, peta petak di bawah." if tingkat == "provinsi" else ""))
+            f"`{geo.ATTRIBUTION_FILE}` berisi sumber dan lisensinya) di folder `geo/` direktori data, "
+            "atau tunjuk folder lain dengan `PANTAU_GEO_DIR`." + (" Sementara itu, peta petak di bawah." if tingkat == "provinsi" else ""))
 elif boundaries is None:
     st.caption(f"Peta tersedia untuk tingkat provinsi dan kabupaten/kota; {label} ditampilkan sebagai batang "
                "dan tabel.")
@@ -99,7 +99,7 @@ else:
 st.subheader(f"Tabel peringkat {label} · perubahan sejak {fmt.tanggal(banding)}")
 table = peringkat.table(rows, with_parent=with_parent).to_pandas()
 shade = {peringkat.TERENDAH: "background-color: #FBE1C6", peringkat.TERTINGGI: "background-color: #D4E8F5"}
-styled = table.style.format(
+styled = table.style.format(na_rep=fmt.KOSONG).format(
     {"peringkat": fmt.angka, "persen_rekam": fmt.persen, "belum_rekam": fmt.angka, "sudah_rekam": fmt.angka,
      "wajib_ktp": fmt.angka},
     na_rep=fmt.KOSONG,
