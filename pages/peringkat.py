@@ -76,9 +76,10 @@ if tingkat in geo.FILES:
 if problem:
     st.warning(problem)
 if boundaries is None and tingkat in geo.FILES:
+    fallback = " Sementara itu, peta petak di bawah." if tingkat == "provinsi" else ""
     st.info(f"Peta batas {label} belum tersedia. Letakkan berkas `{geo.FILES[tingkat]}.geojson` (dan "
             f"`{geo.ATTRIBUTION_FILE}` berisi sumber dan lisensinya) di folder `geo/` direktori data, "
-            "atau tunjuk folder lain dengan `PANTAU_GEO_DIR`." + (" Sementara itu, peta petak di bawah." if tingkat == "provinsi" else ""))
+            "atau tunjuk folder lain dengan `PANTAU_GEO_DIR`." + fallback)
 elif boundaries is None:
     st.caption(f"Peta tersedia untuk tingkat provinsi dan kabupaten/kota; {label} ditampilkan sebagai batang "
                "dan tabel.")
