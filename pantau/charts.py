@@ -561,7 +561,7 @@ def tile_grid(peringkat: pl.DataFrame, as_of: date | None = None, demo: bool = F
                                f"<br>Belum rekam: {fmt.angka(r['belum_rekam'])}")
         else:
             grey[row][col] = 0
-            grey_text[row][col] = f"<b>{label}</b><br>tidak ada<br>data"
+            grey_text[row][col] = f"<b>{label}</b><br>–"  # the subtitle says grey means no data
             hover[row][col] = f"<b>{label}</b><br>tidak ada data"
     low, high = _coverage_colors([r["persen_rekam"] for r in rows.values()])
     common = dict(xgap=4, ygap=4, hovertext=hover, texttemplate="%{text}", hoverongaps=False,

@@ -312,7 +312,7 @@ def test_tile_grid_covers_all_38_provinces():
     col, row, _ = charts.TILES["33"]
     assert cells[(col, row)][1] == 92.1 and cells[(col, row)][2] == "<b>JATENG</b><br>92,10%"
     col, row, _ = charts.TILES["53"]
-    assert cells[(col, row)][0] is not None and "tidak ada" in cells[(col, row)][2]
+    assert cells[(col, row)][0] is not None and cells[(col, row)][2] == "<b>NTT</b><br>–"
     assert "abu-abu: tidak ada data" in fig.layout.title.subtitle.text
 
 
