@@ -11,13 +11,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pantau import cetak, demo, fmt, ui
+from pantau import cetak, demo, fmt
 from pantau.ingest import ingest_file, ingest_frame
 from pantau.queries import Database
 from pantau.store import Store
+from tests.apptest import open_dashboard
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = "pages/cetak.py"
@@ -59,15 +59,7 @@ def query(data_dir: Path, name: str, **params) -> pl.DataFrame:
 
 
 def open_page(monkeypatch: pytest.MonkeyPatch, data_dir: Path, **params: str) -> AppTest:
-    monkeypatch.setenv("PANTAU_DATA_DIR", str(data_dir))
-    if ui.database().store.data_dir.resolve() != data_dir.resolve():  # caches are per directory: start clean
-        st.cache_resource.clear()
-        st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page(PAGE).run()
+    at = open_dashboard(monkeypatch, data_dir, PAGE, reuse_cache=True, **params)
     assert_ok(at)
     return at
 

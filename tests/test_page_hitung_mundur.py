@@ -16,13 +16,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pantau import demo, fmt, proyeksi
 from pantau.ingest import ingest_frame
 from pantau.queries import run_query
 from pantau.store import Store
+from tests.apptest import open_dashboard
 from tests.test_query_risiko import build_risiko, rekam_frame
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,14 +31,7 @@ RISIKO_COLUMNS = ["Wilayah", "Cakupan kini", "Proyeksi Hari H", "Selisih dari ta
 
 
 def open_page(monkeypatch: pytest.MonkeyPatch, data_dir: Path, **query: str) -> AppTest:
-    monkeypatch.setenv("PANTAU_DATA_DIR", str(data_dir))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page(PAGE).run()
+    at = open_dashboard(monkeypatch, data_dir, PAGE, **query)
     assert not at.exception, at.exception[0].message[:2000]
     assert at.title[0].value == "Hitung mundur pemilu"
     return at

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pantau import demo, fmt, peringkat, ui
+from pantau import demo, fmt, peringkat
 from pantau.ingest import ingest_file
 from pantau.queries import Database
 from pantau.store import Store
+from tests.apptest import open_dashboard
 
 REPO = Path(__file__).resolve().parent.parent
 _SHARED_BASE = Path(os.environ.get("PANTAU_SHARED_DIR") or REPO.parent / "shared")
@@ -69,15 +69,7 @@ def query(data_dir: Path, name: str, **params) -> pl.DataFrame:
 
 
 def open_page(monkeypatch: pytest.MonkeyPatch, data_dir: Path, **params: str) -> AppTest:
-    monkeypatch.setenv("PANTAU_DATA_DIR", str(data_dir))
-    if ui.database().store.data_dir.resolve() != data_dir.resolve():  # caches are per directory: start clean
-        st.cache_resource.clear()
-        st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page(PAGE).run()
+    at = open_dashboard(monkeypatch, data_dir, PAGE, reuse_cache=True, **params)
     assert_ok(at)
     return at
 
@@ -129,7 +121,8 @@ def test_regencies_of_a_province_ranked_like_the_query(monkeypatch, data_dir, no
     assert shown["Peringkat Jawa Tengah"][0] == f"#{fmt.angka(jateng['peringkat'])} dari {fmt.angka(ranked)}"
 
     assert list(charts(at)) == ["batang"], "no map without boundaries for regencies"
-    assert "`kabkota.geojson`" in texts(at) and str(no_geo) in texts(at)
+    assert "`kabkota.geojson`" in texts(at) and "folder `geo/` direktori data" in texts(at)
+    assert str(no_geo) not in texts(at)  # no server path in front of users
     assert url(at, "tingkat") is None and url(at, "banding") is None
 
 
@@ -163,7 +156,8 @@ def test_changing_level_and_date_writes_the_url(monkeypatch, data_dir, no_geo):
 def test_nation_falls_back_to_the_tile_grid(monkeypatch, data_dir, no_geo):
     at = open_page(monkeypatch, data_dir)
     assert list(charts(at)) == ["peta_petak", "batang"]
-    assert "`provinsi.geojson`" in texts(at) and str(no_geo) in texts(at)
+    assert "`provinsi.geojson`" in texts(at) and "folder `geo/` direktori data" in texts(at)
+    assert str(no_geo) not in texts(at)  # no server path in front of users
     countdown = query(data_dir, "hitung_mundur", wilayah="", tanggal=LATEST)
     assert metrics(at)["Cakupan Indonesia"][0] == fmt.persen(countdown["persen_rekam"][0])
 

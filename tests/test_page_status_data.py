@@ -11,13 +11,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pantau import demo, fmt
 from pantau.ingest import ingest_file, ingest_frame
 from pantau.queries import run_query
 from pantau.store import Store
+from tests.apptest import open_dashboard
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = "pages/status_data.py"
@@ -51,14 +51,7 @@ def calendar_only(path: Path) -> Path:
 
 
 def open_page(monkeypatch: pytest.MonkeyPatch, data_dir: Path, **query: str) -> AppTest:
-    monkeypatch.setenv("PANTAU_DATA_DIR", str(data_dir))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page(PAGE).run()
+    at = open_dashboard(monkeypatch, data_dir, PAGE, **query)
     assert not at.exception, at.exception[0].message
     return at
 
