@@ -59,12 +59,27 @@ TILES = {
 # --- shared pieces -------------------------------------------------------------------------------
 
 
+WRAP_CHARS = 44
+
+
+def _wrap(parts: Sequence[str], width: int = WRAP_CHARS) -> str:
+    """Join parts with ' · ', starting a new line before a part that would pass `width` characters:
+    Plotly does not wrap titles, and a 390 px phone shows about 45 characters of subtitle text."""
+    lines: list[str] = []
+    for part in (p for p in parts if p):
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += f" · {part}"
+        else:
+            lines.append(part)
+    return "<br>".join(lines)
+
+
 def _finish(fig: go.Figure, title: str, as_of: date | None, *, subtitle: str = "", demo: bool = False,
             height: int = 460, footnote_gap: int = 56, legend: bool = True) -> go.Figure:
     """The common frame: title and as-of line, footnote, separators, fonts, margins, watermark."""
     as_of_text = f"Data per {fmt.tanggal(as_of)}" if as_of else ""
-    sub = " · ".join(part for part in (as_of_text, subtitle) if part)
-    footnote = SOURCE + (f" · data per {fmt.tanggal(as_of)}" if as_of else "")
+    sub = _wrap([as_of_text, *subtitle.split(" · ")])
+    footnote = _wrap([SOURCE, f"data per {fmt.tanggal(as_of)}" if as_of else ""])
     fig.update_layout(
         template="plotly_white",
         colorway=PALETTE,

@@ -140,7 +140,7 @@ def test_title_says_as_of_date_in_indonesian(name):
     fig = build(name)
     assert "20 November 2024" in title_text(fig)
     footnote = next(a.text for a in fig.layout.annotations if a.name == "sumber")
-    assert footnote == "Sumber: laporan Disdukcapil · data per 20 November 2024"
+    assert footnote == "Sumber: laporan Disdukcapil<br>data per 20 November 2024"  # two lines: fits a phone
 
 
 @pytest.mark.parametrize("name", BUILDERS)
@@ -401,3 +401,19 @@ def test_burn_down_target_counts_only_the_recordings_still_needed():
         for s in charts.burn_down(tren, None, date(2024, 11, 27), "X").layout.shapes
         if s.label.text.startswith("Target")
     ]
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (["Data per 20 November 2024", "H-7 Pilkada 2024"], "Data per 20 November 2024 · H-7 Pilkada 2024"),
+        (
+            ["Data per 20 November 2024", "Jawa Tengah", "proyeksi Hari H 842.399"],
+            "Data per 20 November 2024 · Jawa Tengah<br>proyeksi Hari H 842.399",
+        ),
+        (["", "satu"], "satu"),
+    ],
+)
+def test_subtitles_wrap_for_a_phone(parts, expected):
+    assert charts._wrap(parts) == expected
+    assert all(len(line) <= charts.WRAP_CHARS for line in expected.split("<br>"))
