@@ -30,4 +30,8 @@ try:
 except Exception as exc:  # the frame must never show a traceback to a room of officials
     ui.show_error(exc)
     st.stop()
-page.run()
+try:
+    page.run()
+finally:
+    # a page that Streamlit runs without this frame (see ui.context) must not find an old context
+    st.session_state.pop("konteks", None)

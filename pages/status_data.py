@@ -16,9 +16,11 @@ text = st.column_config.TextColumn
 
 def send(check_only: bool, max_mb: int) -> None:
     """Upload callback (runs before the rerun, so it may move the shared date picker to the new data)."""
-    uploaded, before = st.session_state.get("unggah_berkas"), st.session_state["konteks"]
+    uploaded = st.session_state.get("unggah_berkas")
     if uploaded is None:
         return
+    latest_before = ui.database().latest_date()
+    shown = st.session_state.get("tanggal_dipilih")
     try:
         hasil = upload.proses(
             ui.database().store, st.session_state["unggah_jenis"], uploaded.name, uploaded.getvalue(),
@@ -31,7 +33,7 @@ def send(check_only: bool, max_mb: int) -> None:
     st.session_state["unggah_hasil"] = hasil
     if hasil.disimpan:
         st.cache_data.clear()  # every page must show the new version
-        if before.tanggal == before.tanggal_terbaru:  # the user was viewing the latest: follow it
+        if shown is None or shown == latest_before:  # the user was viewing the latest: follow it
             st.session_state["tanggal_dipilih"] = ui.database().latest_date()
 
 
