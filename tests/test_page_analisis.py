@@ -91,7 +91,7 @@ def test_url_tingkat_urut_and_tanggal_are_honoured(monkeypatch, data_dir):
     day = demo.DEMO_END - timedelta(days=10)
     at = open_page(monkeypatch, data_dir, wilayah="33.14", tingkat="kecamatan", urut="persen_terendah",
                    tanggal=day.isoformat())
-    assert [s.value for s in at.selectbox] == ["kecamatan", "persen_terendah"]
+    assert [s.value for s in at.main.selectbox] == ["kecamatan", "persen_terendah"]
     expected = run_query(Store(data_dir), "peringkat", {"wilayah": "33.14", "tanggal": day}).sort(
         ["persen_rekam", "kode_wilayah"], nulls_last=True)
     shown = table(at)
@@ -117,7 +117,7 @@ def test_changing_level_and_sort_writes_the_url(monkeypatch, data_dir):
 @pytest.mark.parametrize("bad", [{"tingkat": "provinsi"}, {"tingkat": "x'); --"}, {"urut": "persen_rekam desc"}])
 def test_bad_url_values_fall_back_to_defaults(monkeypatch, data_dir, bad):
     at = open_page(monkeypatch, data_dir, wilayah="33", **bad)
-    assert [s.value for s in at.selectbox] == ["kabkota", "belum_rekam"]
+    assert [s.value for s in at.main.selectbox] == ["kabkota", "belum_rekam"]
     assert len(table(at)) == 35
 
 
@@ -181,6 +181,6 @@ def test_store_with_only_a_calendar(monkeypatch, calendar_only_dir):
 
 def test_a_village_shows_itself(monkeypatch, data_dir):
     at = open_page(monkeypatch, data_dir, wilayah="34.04.01.2001")
-    assert [s.value for s in at.selectbox][0] == "desa"
+    assert [s.value for s in at.main.selectbox][0] == "desa"
     shown = table(at)
     assert shown["kode_wilayah"].tolist() == ["34.04.01.2001"]
