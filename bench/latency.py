@@ -1,8 +1,8 @@
 """Query latency: every query in queries/ at each scope, warm (many runs in one process) and cold
 (the first run in a fresh process, after imports and Database creation), with DuckDB's own profile.
 
-    python -m bench.latency warm DATA_DIR --scopes JSON --runs N --out FILE
-    python -m bench.latency cold DATA_DIR --scopes JSON --mode spawn|fork --out FILE
+    python -m bench.latency warm DATA_DIR --scopes JSON --runs N [--only Q1,Q2] --out FILE
+    python -m bench.latency cold DATA_DIR --scopes JSON --mode spawn|fork [--only Q1,Q2] --out FILE
     python -m bench.latency one DATA_DIR --query NAME --wilayah CODE --tanggal DATE --out FILE  (one cold run)
 
 Every query gets the parameters the dashboard gives it: `wilayah` and an explicit `tanggal` (the latest

@@ -41,14 +41,16 @@ def registered_pages() -> list[tuple[str, str]]:
     return pages
 
 
-def _length(value: object) -> int:
-    """Number of points in a Plotly array, plain or typed ({'dtype': 'f8', 'bdata': base64, 'shape': '3, 4'})."""
+def _length(value: object, cells: bool = False) -> int:
+    """Number of points in a Plotly array, plain or typed ({'dtype': 'f8', 'bdata': base64, 'shape': '3, 4'}):
+    the outer length (customdata carries several values per point), or every cell (`cells`, for z)."""
     if isinstance(value, dict) and "bdata" in value:
         if "shape" in value:
-            return prod(int(s) for s in str(value["shape"]).split(","))
+            shape = [int(s) for s in str(value["shape"]).split(",")]
+            return prod(shape) if cells else shape[0]
         return len(base64.b64decode(value["bdata"])) // _ITEMSIZE.get(str(value.get("dtype")), 1)
     if isinstance(value, list):
-        return sum(_length(v) if isinstance(v, list | dict) else 1 for v in value)
+        return sum(_length(v, cells) if isinstance(v, list | dict) else 1 for v in value) if cells else len(value)
     return 0
 
 
@@ -56,7 +58,7 @@ def figure_facts(spec: str) -> dict:
     """Bytes, traces and the largest trace (in points) of one Plotly figure's JSON."""
     figure = json.loads(spec)
     traces = figure.get("data", [])
-    points = [max((_length(t.get(k)) for k in ARRAY_KEYS), default=0) for t in traces]
+    points = [max((_length(t.get(k), cells=k == "z") for k in ARRAY_KEYS), default=0) for t in traces]
     return {"bytes": len(spec.encode()), "traces": len(traces), "max_points_per_trace": max(points, default=0)}
 
 

@@ -183,16 +183,12 @@ def markdown(result: dict) -> str:
 
 def growth(results: list[dict]) -> str:
     """Query latency and memory side by side for several scales (warm p50/p95 and DuckDB's peak buffer
-    per query, the query process's peak RSS), from result files of the same queries and scopes."""
+    per query, the query process's peak RSS), for the queries and scopes of the first result file."""
     scales = [r["meta"]["scale"] for r in results]
     rows_line = ["rekam rows"] + [_fmt(r["dataset"]["store"]["rekam"]["rows"]) for r in results]
     files_line = ["rekam files"] + [_fmt(r["dataset"]["store"]["rekam"]["files"]) for r in results]
     rss_line = ["query process peak RSS MB"] + [_fmt(r["queries"]["process_peak_rss_mb"]) for r in results]
-    keys = []
-    for r in results:
-        for item in r["queries"]["items"]:
-            if (item["query"], item["scope"]) not in keys:
-                keys.append((item["query"], item["scope"]))
+    keys = [(item["query"], item["scope"]) for item in results[0]["queries"]["items"]]  # the first file's
     lines = ["| | " + " | ".join(scales) + " |", "|---|" + "---|" * len(scales)]
     lines += ["| " + " | ".join(line) + " |" for line in (rows_line, files_line, rss_line)]
     for query, scope in keys:
@@ -203,12 +199,13 @@ def growth(results: list[dict]) -> str:
                         {})
             warm, profile = item.get("warm"), item.get("profile", {})
             first = cold.get("first_run_ms")
-            cells.append("–" if not warm else
-                         f"{warm['p50_ms']:,.0f} / {warm['p95_ms']:,.0f} ms; cold {_fmt(first, 0)} ms; "
-                         f"{profile.get('peak_buffer_mb', 0):,.0f} MB")
+            cells.append(item.get("error", "–")[:60] if not warm else
+                         f"{warm['p50_ms']:,.0f} / {warm['p95_ms']:,.0f} (CPU {_fmt(warm.get('cpu_p50_ms'), 0)}); "
+                         f"cold {_fmt(first, 0)}; {profile.get('peak_buffer_mb', 0):,.0f} MB")
         lines.append(f"| {query} ({scope}) | " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("Cells: warm p50 / p95; cold first run; DuckDB peak buffer memory of one run.")
+    lines.append("Cells: warm p50 / p95 ms (process CPU p50 ms); cold first run ms; DuckDB peak buffer memory of "
+                 "one run.")
     return "\n".join(lines) + "\n"
 
 
