@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -45,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("name", help=f"nama kueri: {', '.join(queries.query_names())}")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="parameter, boleh berulang")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    commands.add_parser("agregat", help="bangun ulang ringkasan per wilayah dan hari (agregat) dari semua laporan")
 
     check = commands.add_parser("check", help="periksa store, atau validasi berkas tanpa menyimpan")
     check.add_argument("files", nargs="*", type=Path)
@@ -107,6 +110,18 @@ def _run_query(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_agregat(store: Store, args: argparse.Namespace) -> int:
+    from pantau import agregat
+
+    started = time.perf_counter()
+    version = agregat.rebuild(store)
+    if version is None:
+        print("Store masih kosong: tidak ada yang diringkas.")
+    else:
+        print(f"Agregat dibangun ulang (versi {version}) dalam {time.perf_counter() - started:.1f} detik.")
+    return 0
+
+
 def _run_check(store: Store, args: argparse.Namespace) -> int:
     if not args.files:
         damaged = store.damaged_files()
@@ -120,6 +135,8 @@ def _run_check(store: Store, args: argparse.Namespace) -> int:
                 "Pulihkan berkas itu dari cadangan, atau kirim ulang data tanggal tersebut dengan --replace.",
                 file=sys.stderr,
             )
+            if any("/agregat/" in path for path, _ in damaged):
+                print("Berkas agregat dapat dibangun ulang dari laporan: python -m pantau agregat", file=sys.stderr)
             return 1
         print(f"Store baik: {total} berkas Parquet terbaca utuh (versi {snapshot.version}).")
         return 0
@@ -142,7 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         store = Store(load_settings(args.data_dir).data_dir)
-        handler = {"demo": _run_demo, "ingest": _run_ingest, "query": _run_query, "check": _run_check}[args.command]
+        handler = {
+            "demo": _run_demo,
+            "ingest": _run_ingest,
+            "query": _run_query,
+            "check": _run_check,
+            "agregat": _run_agregat,
+        }[args.command]
         return handler(store, args)
     except ingest.IngestError as exc:
         print(exc.message, file=sys.stderr)
