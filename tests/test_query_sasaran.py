@@ -25,8 +25,20 @@ from pantau.store import Store
 from tests.test_queries import build_base
 
 D = date.fromisoformat
-COLUMNS = ["kode_wilayah", "nama_wilayah", "tingkat", "wajib_ktp", "sudah_rekam", "belum_rekam", "persen_rekam",
-           "belum_rekam_dari", "perubahan_belum_rekam", "porsi_belum_rekam", "porsi_kumulatif", "tanggal_laporan"]
+COLUMNS = [
+    "kode_wilayah",
+    "nama_wilayah",
+    "tingkat",
+    "wajib_ktp",
+    "sudah_rekam",
+    "belum_rekam",
+    "persen_rekam",
+    "belum_rekam_dari",
+    "perubahan_belum_rekam",
+    "porsi_belum_rekam",
+    "porsi_kumulatif",
+    "tanggal_laporan",
+]
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +104,8 @@ def test_province_spans_regencies_and_shares_add_up(db):
 
 def test_single_village_and_region_without_reports(db):
     assert rows(db, wilayah="33.14.01.2001", tanggal="2024-01-20", dari="2024-01-10") == [
-        ("33.14.01.2001", "Keden", "desa", 300, 290, 10, 96.67, None, None, 100.0, 100.0, D("2024-01-20"))]
+        ("33.14.01.2001", "Keden", "desa", 300, 290, 10, 96.67, None, None, 100.0, 100.0, D("2024-01-20"))
+    ]
     assert db.run("sasaran", {"wilayah": "35", "tanggal": "2024-01-20"}).rows.is_empty()
 
 
