@@ -423,8 +423,9 @@ def ringkasan(shown: pl.DataFrame, info: Lembar) -> str:
     falling = shown.filter(pl.col("perubahan_belum_rekam") < 0).height
     known = shown["perubahan_belum_rekam"].drop_nulls().len()
     if known:
+        which = "unit itu" if known == shown.height else "unit yang punya laporan pembanding"
         text += (
             f" Sejak {fmt.tanggal(info.tanggal_dari)} belum rekam berkurang di {fmt.angka(falling)} "
-            f"dari {fmt.angka(known)} unit itu."
+            f"dari {fmt.angka(known)} {which}."
         )
     return text

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from pantau import fmt, proyeksi
+from pantau.cetak import total_cover
 
 SUDAH = "sudah"  # already reached / nothing to print on the starting day
 TERCAPAI = "tercapai"  # reached on a known day (compare it with election day, if any)
@@ -257,15 +258,13 @@ def teks_cetak(s: Skenario, hasil: Hasil) -> str:
         text = f"{inputs}, {queue} {'baru ' if late else ''}habis {fmt.tanggal(hasil.tanggal)}{_relative(hasil)}."
     text += f" Pembatasnya: {PEMBATAS_TEKS[hasil.pembatas]}."
     if hasil.tepat_waktu is False:
-        text += " " + _needed_print(hasil)
+        text += " " + _needed_print(s, hasil)
     return text
 
 
-def _needed_print(hasil: Hasil) -> str:
-    if hasil.tanggal_pemilu is not None and hasil.kebutuhan is None and hasil.kebutuhan_blangko is None:
-        if hasil.pembatas == PEREKAMAN:
-            return f"Perekaman harus dipercepat dulu: pada laju ini antrean tidak dapat habis sebelum {PEMUNGUTAN}."
-        return f"Dengan masukan lain seperti ini, antrean tidak dapat habis sebelum {PEMUNGUTAN}."
+def _needed_print(s: Skenario, hasil: Hasil) -> str:
+    if s.kekurangan and rekam(s).tepat_waktu is False:
+        return f"Perekaman harus dipercepat dulu: pada laju ini antrean tidak dapat habis sebelum {PEMUNGUTAN}."
     options = []
     if hasil.kebutuhan is not None:
         options.append(f"kapasitas {fmt.angka(hasil.kebutuhan)} keping per hari")
@@ -302,3 +301,29 @@ def pasokan_terkini(
     printed = log.filter(pl.col("tanggal") > first["tanggal"])["tercetak"].sum() or 0
     received = max(last["blangko_sisa"] - first["blangko_sisa"] + printed, 0)
     return float(received) * 7 / span, "turunan"
+
+
+@dataclass(frozen=True)
+class BawaanCetak:
+    """The print inputs the data suggest: recent capacity, stock now, recent supply and its source."""
+
+    kapasitas: float | None  # cards printed per calendar day over the last 14 days of each office's log
+    stok: int | None  # blank cards in stock (each office's latest figure)
+    tanggal_stok: date | None
+    pasokan: float | None  # blank cards received per week, recently
+    sumber_pasokan: str  # 'diterima', 'turunan' or 'tidak_ada'
+
+
+def bawaan_cetak(
+    cetak_harian: pl.DataFrame, blangko_harian: pl.DataFrame, blangko_wilayah: pl.DataFrame, end: date
+) -> BawaanCetak:
+    """Defaults for the print what-if from the cetak_harian, blangko_harian and blangko_wilayah queries."""
+    cover = total_cover(blangko_wilayah)
+    pasokan, sumber = pasokan_terkini(cetak_harian, blangko_harian, end)
+    return BawaanCetak(
+        kapasitas=cover.laju_harian or None,
+        stok=cover.stok,
+        tanggal_stok=cover.tanggal_stok,
+        pasokan=pasokan,
+        sumber_pasokan=sumber,
+    )
