@@ -87,44 +87,17 @@ else:
     st.plotly_chart(charts.burn_down(tren, target, day, c["nama_pemilu"], pace=laju, as_of=ctx.tanggal, demo=ctx.demo),
                     key="grafik_sisa", theme=None)
 
-if ctx.tingkat != "desa":
-    level = regions.LEVEL_LABELS[child_level(ctx.wilayah)].lower()
-    st.subheader(f"{level.capitalize()} berisiko tidak mencapai target pada Hari H")
-    risiko = ui.query("risiko_anak", **ctx.params())
-    at_risk = risiko.filter(pl.col("selisih_target") < 0)
-    if target is None:
-        st.info("Pemilu ini belum punya target cakupan di kalender: risiko per wilayah tidak dihitung.")
-    elif risiko.is_empty():
-        st.info(f"Laporan {ctx.nama_wilayah} tidak dirinci per {level}: risiko per {level} tidak dapat dihitung.")
-    elif at_risk.is_empty():
-        st.success(f"Semua {fmt.angka(risiko.height)} {level} yang melapor diproyeksikan mencapai target "
-                   f"{fmt.persen(target)} pada Hari H.")
-    else:
-        st.markdown(f"**{fmt.angka(at_risk.height)} dari {fmt.angka(risiko.height)} {level}** diproyeksikan di bawah "
-                    f"target {fmt.persen(target)} pada laju 14 hari terakhir, diurutkan dari selisih terbesar.")
-        table = pl.DataFrame({
-            "Wilayah": at_risk["nama_wilayah"],
-            "Cakupan kini": [fmt.persen(v) for v in at_risk["persen_rekam"]],
-            "Proyeksi Hari H": [fmt.persen(v) for v in at_risk["proyeksi_persen"]],
-            "Selisih dari target": [fmt.persen_poin(v) for v in at_risk["selisih_target"]],
-            "Kurang pada Hari H (orang)": [fmt.angka(v) for v in at_risk["kekurangan_proyeksi"]],
-            "Belum rekam": [fmt.angka(v) for v in at_risk["belum_rekam"]],
-            "Laju (orang/hari)": [fmt.angka(v) for v in at_risk["laju_harian"]],
-            "Dibutuhkan (orang/hari)": [fmt.angka(v) for v in at_risk["kebutuhan_harian"]],
-        })
-        right = {name: st.column_config.TextColumn(alignment="right") for name in table.columns[1:]}
-        right["Kurang pada Hari H (orang)"] = st.column_config.TextColumn(
-            alignment="right", help="Orang yang masih kurang untuk target pada hari pemilu bila laju ini bertahan.")
-        st.dataframe(table, hide_index=True, key="tabel_risiko", height=min(38 + 35 * table.height, 38 + 35 * 25),
-                     column_config={"Wilayah": st.column_config.TextColumn(pinned=True), **right})
-
 st.subheader("Skenario: bagaimana jika laju berubah?")
 print_log = ctx.tingkat in ("nasional", "provinsi", "kabkota")  # print logs are kept per kabupaten/kota
 bawaan = None
 if print_log:
-    window = dict(wilayah=ctx.wilayah, dari=ctx.tanggal - timedelta(days=skenario.SUPPLY_DAYS), sampai=ctx.tanggal)
-    bawaan = skenario.bawaan_cetak(ui.query("cetak_harian", **window), ui.query("blangko_harian", **window),
-                                   ui.query("blangko_wilayah", wilayah=ctx.wilayah, tanggal=ctx.tanggal), ctx.tanggal)
+    # the log from twice the supply window back, so a log older than the window is seen as such
+    log = ui.query("cetak_harian", wilayah=ctx.wilayah, dari=ctx.tanggal - timedelta(days=2 * skenario.SUPPLY_DAYS),
+                   sampai=ctx.tanggal)
+    stock = ui.query("blangko_harian", wilayah=ctx.wilayah, dari=ctx.tanggal - timedelta(days=skenario.SUPPLY_DAYS),
+                     sampai=ctx.tanggal)
+    bawaan = skenario.bawaan_cetak(log, stock, ui.query("blangko_wilayah", wilayah=ctx.wilayah, tanggal=ctx.tanggal),
+                                   ctx.tanggal)
 supply_help = {"diterima": "Bawaan: rata-rata blangko diterima 28 hari terakhir.",
                "turunan": "Bawaan: diturunkan dari perubahan stok ditambah kartu tercetak, 28 hari terakhir.",
                "tidak_ada": "Tidak ada data stok blangko: stok tidak dihitung sebagai pembatas."}
@@ -161,4 +134,36 @@ if bawaan and bawaan.kapasitas is None:
 if bawaan and bawaan.stok is not None:
     notes.insert(0, f"Stok blangko {fmt.jumlah(bawaan.stok, 'keping')} per {fmt.tanggal(bawaan.tanggal_stok)}.")
 st.caption(" ".join(notes))
+
+if ctx.tingkat != "desa":
+    level = regions.LEVEL_LABELS[child_level(ctx.wilayah)].lower()
+    st.subheader(f"{level.capitalize()} berisiko tidak mencapai target pada Hari H")
+    risiko = ui.query("risiko_anak", **ctx.params())
+    at_risk = risiko.filter(pl.col("selisih_target") < 0)
+    if target is None:
+        st.info("Pemilu ini belum punya target cakupan di kalender: risiko per wilayah tidak dihitung.")
+    elif risiko.is_empty():
+        st.info(f"Laporan {ctx.nama_wilayah} tidak dirinci per {level}: risiko per {level} tidak dapat dihitung.")
+    elif at_risk.is_empty():
+        st.success(f"Semua {fmt.angka(risiko.height)} {level} yang melapor diproyeksikan mencapai target "
+                   f"{fmt.persen(target)} pada Hari H.")
+    else:
+        st.markdown(f"**{fmt.angka(at_risk.height)} dari {fmt.angka(risiko.height)} {level}** diproyeksikan di bawah "
+                    f"target {fmt.persen(target)} pada laju 14 hari terakhir, diurutkan dari selisih terbesar.")
+        table = pl.DataFrame({
+            "Wilayah": at_risk["nama_wilayah"],
+            "Cakupan kini": [fmt.persen(v) for v in at_risk["persen_rekam"]],
+            "Proyeksi Hari H": [fmt.persen(v) for v in at_risk["proyeksi_persen"]],
+            "Selisih dari target": [fmt.persen_poin(v) for v in at_risk["selisih_target"]],
+            "Kurang pada Hari H (orang)": [fmt.angka(v) for v in at_risk["kekurangan_proyeksi"]],
+            "Belum rekam": [fmt.angka(v) for v in at_risk["belum_rekam"]],
+            "Laju (orang/hari)": [fmt.angka(v) for v in at_risk["laju_harian"]],
+            "Dibutuhkan (orang/hari)": [fmt.angka(v) for v in at_risk["kebutuhan_harian"]],
+        })
+        right = {name: st.column_config.TextColumn(alignment="right") for name in table.columns[1:]}
+        right["Kurang pada Hari H (orang)"] = st.column_config.TextColumn(
+            alignment="right", help="Orang yang masih kurang untuk target pada hari pemilu bila laju ini bertahan.")
+        st.dataframe(table, hide_index=True, key="tabel_risiko", height=min(38 + 35 * table.height, 38 + 35 * 25),
+                     column_config={"Wilayah": st.column_config.TextColumn(pinned=True), **right})
+
 finish()
