@@ -114,7 +114,7 @@ supply = inputs[2].number_input(
     help=supply_help[bawaan.sumber_pasokan] if bawaan else None)
 s = skenario.Skenario(
     tanggal=ctx.tanggal, wajib_ktp=c["wajib_ktp"], sudah_rekam=c["sudah_rekam"], target_persen=target,
-    prr=ui.query("ringkasan", **ctx.params())["prr"][0], blangko_sisa=bawaan.stok if bawaan else None,
+    prr=next(iter(ui.query("ringkasan", **ctx.params())["prr"]), None), blangko_sisa=bawaan.stok if bawaan else None,
     laju_rekam=pace, kapasitas_cetak=capacity, pasokan_blangko=supply, tanggal_pemilu=day)
 BADGE = {True: ":green-badge[Sebelum Hari H]", False: ":red-badge[Sesudah Hari H]", None: ""}
 DONE = {"Perekaman": ":green-badge[Sudah tercapai]", "Pencetakan": ":green-badge[Tidak ada antrean]"}

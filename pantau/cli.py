@@ -125,8 +125,9 @@ def _run_sasaran(store: Store, args: argparse.Namespace) -> int:
     rows = result.rows
     nama = regions.name_of(result.params["wilayah"]) or "Indonesia"
     if rows.is_empty():
-        print(f"Belum ada laporan perekaman untuk {nama} sampai {fmt.tanggal(result.params['tanggal'])}.",
-              file=sys.stderr)
+        print(
+            f"Belum ada laporan perekaman untuk {nama} sampai {fmt.tanggal(result.params['tanggal'])}.", file=sys.stderr
+        )
         return 1
     demo = (store.data_dir / "DEMO").exists()
     info = sasaran.lembar(rows, result.params["wilayah"], result.params["tingkat"], demo=demo)
@@ -137,9 +138,11 @@ def _run_sasaran(store: Store, args: argparse.Namespace) -> int:
         args.out.write_bytes(content)
     except OSError as exc:
         raise UsageError(f"Tidak dapat menulis {args.out}: {exc.strerror or exc}.") from None
-    print(f"{fmt.angka(shown.height)} dari {fmt.jumlah(rows.height, 'unit')} ({info.satuan}) {nama}, data per "
-          f"{fmt.tanggal(info.tanggal)}, memuat {fmt.persen(shown['porsi_kumulatif'][-1])} belum rekam: "
-          f"ditulis ke {args.out}")
+    print(
+        f"{fmt.angka(shown.height)} dari {fmt.jumlah(rows.height, 'unit')} ({info.satuan}) {nama}, data per "
+        f"{fmt.tanggal(info.tanggal)}, memuat {fmt.persen(shown['porsi_kumulatif'][-1])} belum rekam: "
+        f"ditulis ke {args.out}"
+    )
     return 0
 
 
@@ -178,8 +181,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         store = Store(load_settings(args.data_dir).data_dir)
-        handler = {"demo": _run_demo, "ingest": _run_ingest, "query": _run_query, "sasaran": _run_sasaran,
-                   "check": _run_check}[args.command]
+        handler = {
+            "demo": _run_demo,
+            "ingest": _run_ingest,
+            "query": _run_query,
+            "sasaran": _run_sasaran,
+            "check": _run_check,
+        }[args.command]
         return handler(store, args)
     except ingest.IngestError as exc:
         print(exc.message, file=sys.stderr)
