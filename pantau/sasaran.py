@@ -69,8 +69,11 @@ class Lembar:
 
 
 def lembar(rows: pl.DataFrame, wilayah: str, tingkat: str, demo: bool = False) -> Lembar:
-    """The Lembar of a full `sasaran` result (all units, not only the top N)."""
+    """The Lembar of a full `sasaran` result (all units, not only the top N). A desa-level list whose
+    units are all kecamatan (no report split by village yet) is labelled as the kecamatan list it is."""
     first = rows.row(0, named=True) if rows.height else {}
+    if tingkat == "desa" and rows.height and (rows["tingkat"] == "kecamatan").all():
+        tingkat = "kecamatan"
     return Lembar(
         kode_wilayah=wilayah,
         nama_wilayah=regions.name_of(wilayah) or wilayah or "Indonesia",

@@ -93,7 +93,11 @@ def test_url_level_and_top_n(base_dir, monkeypatch):
 def test_kecamatan_only_data_says_so(kecamatan_dir, monkeypatch):
     at = open_page(monkeypatch, kecamatan_dir, wilayah="33.14")
     assert "Data desa belum tersedia" in at.info[0].value
-    assert at.dataframe[0].value["Kode"].tolist() == ["33.14.02", "33.14.01", "33.14.03"]
+    table = at.dataframe[0].value
+    assert table["Kode"].tolist() == ["33.14.02", "33.14.01", "33.14.03"]
+    assert "Desa/kelurahan" not in table.columns and table["Kecamatan"].tolist()[0] == "Plupuh"
+    # as of 2024-01-10: Plupuh 500, Kalijambe 100, Masaran 0 (521 of 500): 600 belum rekam in all
+    assert "**3 dari 3 kecamatan** dengan belum rekam terbanyak memuat **100,00%** dari 600 penduduk" in texts(at)
 
 
 def test_region_without_reports(base_dir, monkeypatch):

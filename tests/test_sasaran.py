@@ -65,6 +65,12 @@ def long_rows(tmp_path_factory) -> pl.DataFrame:
     return Database(store).run("sasaran", {"wilayah": "33.14", "tanggal": "2024-01-20"}).rows
 
 
+def test_desa_list_without_village_reports_is_a_kecamatan_list(base_dir):
+    rows = Database(Store(base_dir)).run("sasaran", {"wilayah": "33.14", "tanggal": "2024-01-19"}).rows
+    assert set(rows["tingkat"]) == {"kecamatan"}
+    assert sasaran.lembar(rows, "33.14", "desa").tingkat == "kecamatan"
+
+
 def test_lembar_and_heading(info):
     assert (info.nama_wilayah, info.tanggal, info.tanggal_dari) == (
         "Kabupaten Sragen",
