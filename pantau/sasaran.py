@@ -373,11 +373,10 @@ def figure(rows: pl.DataFrame, info: Lembar, as_of: date | None = None) -> go.Fi
         bargap=0.25,
     )
     covered = rows["porsi_kumulatif"][-1] if rows.height else None
-    subtitle = (
-        f"{fmt.angka(rows.height)} {info.satuan} teratas memuat {fmt.persen(covered)} belum rekam {info.nama_wilayah}"
-        if covered is not None
-        else ""
-    )
+    subtitle = ""
+    if covered is not None:
+        subtitle = f"{fmt.angka(rows.height)} {info.satuan} teratas · memuat {fmt.persen(covered)} belum rekam"
+        subtitle += f" · {info.nama_wilayah}"
     return charts._finish(
         fig,
         "Belum rekam terbanyak",
