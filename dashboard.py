@@ -20,6 +20,7 @@ PAGES = [
         url_path="hitung-mundur",
     ),
     st.Page("pages/analisis.py", title="Analisis wilayah", icon=":material/table_view:", url_path="analisis"),
+    st.Page("pages/sasaran.py", title="Sasaran jemput bola", icon=":material/directions_walk:", url_path="sasaran"),
     st.Page("pages/status_data.py", title="Status data", icon=":material/fact_check:", url_path="status-data"),
 ]
 

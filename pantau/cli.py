@@ -1,4 +1,4 @@
-"""The `python -m pantau` command: demo, ingest, query, check."""
+"""The `python -m pantau` command: demo, ingest, query, sasaran, check."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pantau import ingest, queries
+from pantau import fmt, ingest, queries, regions
 from pantau.config import ConfigError, load_settings
 from pantau.store import Store, StoreError
 
@@ -48,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     commands.add_parser("agregat", help="bangun ulang ringkasan per wilayah dan hari (agregat) dari semua laporan")
+    worklist = commands.add_parser("sasaran", help="daftar sasaran jemput bola (XLSX, PDF atau CSV) untuk tim lapangan")
+    worklist.add_argument("--wilayah", required=True, help="kode wilayah Kemendagri (mis. 33.14)")
+    worklist.add_argument("--tanggal", help="data per tanggal YYYY-MM-DD (bawaan: laporan terbaru)")
+    worklist.add_argument("--tingkat", choices=("desa", "kecamatan"), help="unit sasaran (bawaan: desa)")
+    worklist.add_argument("--jumlah", type=int, default=20, help="jumlah unit teratas, 0 = semua (bawaan: 20)")
+    worklist.add_argument("--format", choices=("xlsx", "pdf", "csv"), required=True)
+    worklist.add_argument("--out", type=Path, required=True, help="berkas keluaran")
 
     check = commands.add_parser("check", help="periksa store, atau validasi berkas tanpa menyimpan")
     check.add_argument("files", nargs="*", type=Path)
@@ -119,6 +126,34 @@ def _run_agregat(store: Store, args: argparse.Namespace) -> int:
         print("Store masih kosong: tidak ada yang diringkas.")
     else:
         print(f"Agregat dibangun ulang (versi {version}) dalam {time.perf_counter() - started:.1f} detik.")
+def _run_sasaran(store: Store, args: argparse.Namespace) -> int:
+    from pantau import sasaran
+
+    if args.jumlah < 0:
+        raise UsageError("--jumlah tidak boleh negatif (0 = semua unit).")
+    params = {"wilayah": args.wilayah, "tanggal": args.tanggal, "tingkat": args.tingkat}
+    result = queries.Database(store).run("sasaran", {k: v for k, v in params.items() if v})
+    rows = result.rows
+    nama = regions.name_of(result.params["wilayah"]) or "Indonesia"
+    if rows.is_empty():
+        print(
+            f"Belum ada laporan perekaman untuk {nama} sampai {fmt.tanggal(result.params['tanggal'])}.", file=sys.stderr
+        )
+        return 1
+    demo = (store.data_dir / "DEMO").exists()
+    info = sasaran.lembar(rows, result.params["wilayah"], result.params["tingkat"], demo=demo)
+    shown = sasaran.top(rows, args.jumlah)
+    writer = {"xlsx": sasaran.to_xlsx, "pdf": sasaran.to_pdf, "csv": sasaran.to_csv}[args.format]
+    content = writer(shown, info)
+    try:
+        args.out.write_bytes(content)
+    except OSError as exc:
+        raise UsageError(f"Tidak dapat menulis {args.out}: {exc.strerror or exc}.") from None
+    print(
+        f"{fmt.angka(shown.height)} dari {fmt.jumlah(rows.height, 'unit')} ({info.satuan}) {nama}, data per "
+        f"{fmt.tanggal(info.tanggal)}, memuat {fmt.persen(shown['porsi_kumulatif'][-1])} belum rekam: "
+        f"ditulis ke {args.out}"
+    )
     return 0
 
 
@@ -165,6 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "query": _run_query,
             "check": _run_check,
             "agregat": _run_agregat,
+            "sasaran": _run_sasaran,
         }[args.command]
         return handler(store, args)
     except ingest.IngestError as exc:

@@ -43,6 +43,9 @@ MULTI_REGION_QUERIES = frozenset({"tren"})
 RANGE_QUERIES = frozenset({"tren", "laporan_harian"})  # questions over every report in a date range
 CETAK_QUERIES = frozenset({"cetak_harian", "blangko_harian", "blangko_wilayah"})
 DEFAULT_RANGE_DAYS = 365
+RANGE_DAYS = {"sasaran": 14}  # `dari` of the worklist: the trend over two weeks, not a year
+# queries whose `tingkat` is one of a few levels, the first the default (not the child level)
+LEVEL_CHOICES = {"sasaran": ("desa", "kecamatan")}
 _PARAM_IN_SQL = re.compile(r"\$([a-z_]+)")
 _QUERY_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")
 _DAMAGED_FILE = re.compile(r"/\S+?\.parquet")
@@ -288,11 +291,16 @@ class Database:
         sampai = dates["sampai"] or (dates["tanggal"] or latest)
         values["tanggal"] = tanggal
         values["sampai"] = sampai
-        values["dari"] = dates["dari"] or sampai - timedelta(days=DEFAULT_RANGE_DAYS)
+        values["dari"] = dates["dari"] or sampai - timedelta(days=RANGE_DAYS.get(name, DEFAULT_RANGE_DAYS))
         values["banding"] = dates["banding"] or tanggal - timedelta(days=7)
         if values["dari"] > values["sampai"]:
             raise QueryError("Tanggal 'dari' harus sebelum atau sama dengan 'sampai'.")
         values["tingkat"] = parse_tingkat(given.get("tingkat")) or child_level(wilayah.split(",")[0])
+        if name in LEVEL_CHOICES:
+            choices = LEVEL_CHOICES[name]
+            values["tingkat"] = parse_tingkat(given.get("tingkat")) or choices[0]
+            if values["tingkat"] not in choices:
+                raise QueryError(f"Parameter tingkat untuk kueri {name} harus salah satu dari: {', '.join(choices)}.")
         if regions.LEVELS.index(values["tingkat"]) < regions.LEVELS.index(regions.level_of(wilayah.split(",")[0])):
             raise QueryError("Parameter tingkat harus sama dengan atau di bawah tingkat wilayah yang dipilih.")
         return {name: values[name] for name in wanted}
