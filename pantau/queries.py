@@ -41,6 +41,7 @@ EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 MULTI_REGION_QUERIES = frozenset({"tren"})
 RANGE_QUERIES = frozenset({"tren", "laporan_harian"})  # questions over every report in a date range
+REPORT_QUERIES = frozenset({"sasaran"})  # questions about reporting units, which always read the reports
 CETAK_QUERIES = frozenset({"cetak_harian", "blangko_harian", "blangko_wilayah"})
 DEFAULT_RANGE_DAYS = 365
 RANGE_DAYS = {"sasaran": 14}  # `dari` of the worklist: the trend over two weeks, not a year
@@ -217,7 +218,7 @@ class Database:
         down to kecamatan); for villages, each kecamatan's latest report as of the query's dates, its
         reports within a date range, and (ringkasan) its previous report."""
         codes = str(values.get("wilayah", "")).split(",")
-        if values.get("tingkat") != "desa" and all(len(code) <= 8 for code in codes):
+        if name not in REPORT_QUERIES and values.get("tingkat") != "desa" and all(len(code) <= 8 for code in codes):
             return []
         prefixes = [code[:8] for code in codes]
         points = [values[k] for k in ("tanggal", "banding", "dari", "sampai") if values.get(k)]
