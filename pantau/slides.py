@@ -36,6 +36,7 @@ PRINT_DAYS = 30
 LOWEST = 5
 BLANGKO_THRESHOLD_DAYS = 14
 MOVERS = 3
+SPLIT_RANKING = 12  # a ranking longer than this is drawn in two columns on a wide screen
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Slide:
     bullets: list[str] = field(default_factory=list)
     numbers: list[tuple[str, str]] = field(default_factory=list)  # (label, formatted value), shown big
     figure_data: ChartData | None = None
+    figure_columns: tuple[go.Figure, ...] = ()  # the figure split side by side for a wide screen (long rankings)
 
 
 def is_demo(db: Database) -> bool:
@@ -229,6 +231,19 @@ class _Builder:
         if missing := self.children.height - ranked.height:
             bullets.append(f"{fmt.angka(missing)} {level} belum melaporkan perekaman.")
         figure = charts.ranking_bar(self.children, target_persen=self.target, as_of=self.tanggal, demo=self.demo)
+        columns = ()
+        if ranked.height > SPLIT_RANKING:
+            shown = ranked.sort(["persen_rekam", "kode_wilayah"], descending=[True, False], nulls_last=True)
+            if shown.height > 60:  # as charts.ranking_bar: the 30 highest and the 30 lowest
+                shown = pl.concat([shown.head(30), shown.tail(30)])
+            half = math.ceil(shown.height / 2)
+            columns = tuple(
+                charts.ranking_bar(part, target_persen=self.target, as_of=self.tanggal, demo=self.demo)
+                for part in (shown.head(half), shown.tail(shown.height - half))
+            )
+            top = max([100.0, self.target or 0, *shown["persen_rekam"].to_list()]) * 1.04
+            for column in columns:
+                column.update_xaxes(range=[0, top])
         data = ChartData(
             "bar",
             tuple(ordered["nama_wilayah"]),
@@ -236,7 +251,9 @@ class _Builder:
             "persen",
             self.target,
         )
-        return self.slide("peringkat", title, headline, figure=figure, bullets=bullets, figure_data=data)
+        return self.slide(
+            "peringkat", title, headline, figure=figure, bullets=bullets, figure_data=data, figure_columns=columns
+        )
 
     # --- terendah --------------------------------------------------------------------------------
 
@@ -507,33 +524,38 @@ def _rank_moves(ranked: pl.DataFrame) -> list[str]:
     return lines or ["Tidak ada perubahan peringkat."]
 
 
-def for_projector(fig: go.Figure, height: int, scale: float = 1.5, keep_title: bool = False) -> go.Figure:
+def for_projector(
+    fig: go.Figure, height: int, scale: float = 1.5, keep_title: bool = False, legend: bool = True
+) -> go.Figure:
     """A copy of a charts.py figure for a full-screen slide: fonts `scale` times larger, `height`
-    pixels tall, and (unless `keep_title`) without its own title, which the slide already shows."""
+    pixels tall, without the source line (the slide shows it) and, unless `keep_title`, without its
+    own title (the slide's title and headline say it). A legend over a top x-axis moves below the plot."""
     out = go.Figure(fig)
-
-    def bigger(font, default: float) -> dict:
-        size = getattr(font, "size", None) or default
-        return dict(size=round(size * scale))
-
     base = out.layout.font.size or charts.FONT
-    out.update_layout(
-        font=bigger(out.layout.font, charts.FONT),
-        height=height,
-        legend=dict(font=bigger(out.layout.legend.font, base)),
-        hoverlabel=dict(font=dict(size=round(base * scale))),
-    )
+
+    def grow(font, default: float = base) -> None:
+        font.size = round((font.size or default) * scale)
+
+    out.update_layout(height=height, hoverlabel=dict(font=dict(size=round(base * scale))))
+    grow(out.layout.font, charts.FONT)
+    grow(out.layout.legend.font)
     if keep_title:
-        out.update_layout(title_font=bigger(out.layout.title.font, charts.TITLE_FONT))
+        grow(out.layout.title.font, charts.TITLE_FONT)
     else:
-        out.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=16))
-    out.for_each_xaxis(lambda ax: ax.update(tickfont=bigger(ax.tickfont, base)))
-    out.for_each_yaxis(lambda ax: ax.update(tickfont=bigger(ax.tickfont, base)))
-    out.for_each_trace(lambda t: t.update(textfont=bigger(t.textfont, base)) if hasattr(t, "textfont") else None)
-    kept = [a for a in out.layout.annotations if a.name != "sumber"]  # the slide carries the source line
-    for a in kept:
-        a.font = bigger(a.font, base)
-    out.layout.annotations = kept
+        out.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=16, b=16))
+    out.for_each_xaxis(lambda ax: grow(ax.tickfont))
+    out.for_each_yaxis(lambda ax: grow(ax.tickfont))
+    out.for_each_trace(lambda t: grow(t.textfont) if "textfont" in t else None)
+    if not legend:
+        out.update_layout(showlegend=False, margin=dict(b=40))
+    elif any(ax.side == "top" for ax in out.select_xaxes()):
+        out.update_layout(legend=dict(y=0, yref="paper", yanchor="top", x=0, xanchor="left"), margin=dict(b=70))
+    out.layout.annotations = [a for a in out.layout.annotations if a.name != "sumber"]
+    for annotation in out.layout.annotations:
+        grow(annotation.font)
+    for shape in out.layout.shapes:  # target and election lines carry their own labels
+        if shape.label.text:
+            grow(shape.label.font)
     return out
 
 
