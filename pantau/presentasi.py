@@ -21,6 +21,7 @@ AUTO = "otomatis"
 AUTO_MIN, AUTO_MAX = 5, 3600
 FIGURE_HEIGHT = 680  # below a two-line headline at 1920x1080; less for each further line
 HEADLINE_LINE_CHARS, HEADLINE_LINE_PX = 68, 60
+TABLE_HEAD_PX, TABLE_ROW_PX = 50, 62
 RANKING_LEGEND = "Arsir: cakupan 100% atau lebih."
 RANKING_LEGEND_TARGET = "Oranye: di bawah target; arsir: cakupan 100% atau lebih."
 TABLE_FIRST = {"perubahan"}  # slides whose table says more than their figure
@@ -51,6 +52,7 @@ CSS = """
 .pres-table td { border-bottom: 1px solid #ccc; padding: 8px 12px; }
 .pres-table td.num, .pres-table th.num { text-align: right; }
 .pres-foot { font-size: 22px; color: #555; }
+.pres-note { font-size: 26px; color: #222; line-height: 1.3; }
 .pres-hint { font-size: 18px; color: #777; text-align: right; }
 </style>
 """
@@ -105,16 +107,17 @@ def start_button(ctx: ui.Context) -> None:
         st.query_params[FLAG] = "1"
         st.query_params.pop(SLIDE, None)
 
-    left, right = st.columns([1, 4], vertical_alignment="center")
-    left.button(
+    row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+    row.button(
         "Presentasi",
         icon=":material/co_present:",
         on_click=start,
         key="mulai_presentasi",
         help="Tampilan layar penuh untuk proyektor: satu pesan per slide, tombol panah untuk berpindah.",
     )
-    right.caption(
-        f"[Buka presentasi di tab baru]({link(ctx.wilayah, ctx.tanggal, ctx.tanggal_terbaru)}) untuk layar proyektor."
+    row.caption(
+        f"[Buka presentasi di tab baru]({link(ctx.wilayah, ctx.tanggal, ctx.tanggal_terbaru)}) untuk layar proyektor.",
+        width="content",
     )
 
 
@@ -132,8 +135,8 @@ def _bullets_html(bullets: list[str]) -> str:
     return f"<ul class='pres-bullets'>{items}</ul>" if bullets else ""
 
 
-def _table_html(slide: slides.Slide) -> str:
-    table = slide.table
+def _table_html(slide: slides.Slide, height: int) -> str:
+    table = slide.table.head(max((height - TABLE_HEAD_PX) // TABLE_ROW_PX, 3))  # as many rows as the screen holds
     numeric = [c for c in table.columns if c not in ("Wilayah",)]
     head = "".join(f"<th class='{'num' if c in numeric else ''}'>{html.escape(c)}</th>" for c in table.columns)
     rows = "".join(
@@ -169,7 +172,7 @@ def _body(slide: slides.Slide, number: int) -> None:
                 _chart(fig, f"{key}_{i}", height, legend=False)  # the legend goes in the line below
         has_target = slide.figure_data is not None and slide.figure_data.target is not None
         note = " ".join([RANKING_LEGEND_TARGET if has_target else RANKING_LEGEND, *slide.bullets])
-        st.html(f"<div class='pres-foot' style='font-size:26px;color:#222'>{html.escape(note)}</div>")
+        st.html(f"<div class='pres-note'>{html.escape(note)}</div>")
         return
     main = None
     if slide.table is not None and (slide.key in TABLE_FIRST or slide.figure is None):
@@ -182,7 +185,7 @@ def _body(slide: slides.Slide, number: int) -> None:
     left, right = st.columns([3, 2], gap="large") if side else (st.container(), None)
     with left:
         if main == "table":
-            st.html(_table_html(slide))
+            st.html(_table_html(slide, height))
         else:
             _chart(slide.figure, key, height)
     if right is not None:
@@ -237,7 +240,7 @@ def show() -> None:
         foot, nav = st.columns([3, 2], vertical_alignment="center")
         auto = f" · berganti otomatis tiap {seconds} detik" if seconds else ""
         foot.html(
-            f"<div class='pres-foot'>{html.escape(slide.footnote)}{auto}</div>"
+            f"<div class='pres-foot' data-testid='pres-source'>{html.escape(slide.footnote)}{auto}</div>"
             "<div class='pres-hint' style='text-align:left'>Panah kanan, Spasi atau PageDown: berikutnya · "
             "panah kiri atau PageUp: sebelumnya · Esc: keluar · F11: layar penuh</div>"
         )

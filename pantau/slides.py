@@ -312,8 +312,8 @@ class _Builder:
             ("Hari kerja tersisa", fmt.jumlah(c["hari_kerja_tersisa"], "hari")),
         ]
         if target is not None and c["kebutuhan_harian"]:
-            numbers.append(("Perlu per hari", fmt.jumlah(round(c["kebutuhan_harian"]), "orang")))
-        numbers.append(("Laju 14 hari terakhir", fmt.jumlah(round(pace or 0), "orang/hari")))
+            numbers.append(("Perlu direkam per hari", fmt.angka(round(c["kebutuhan_harian"]))))
+        numbers.append(("Laju per hari (14 hari terakhir)", fmt.angka(round(pace or 0))))
         bullets = [f"Hari pemungutan suara: {fmt.hari(day)}."]
         if target is not None and c["wajib_ktp"] is not None:
             hasil = proyeksi.pencapaian_target(c["sudah_rekam"], c["wajib_ktp"], target, pace, self.tanggal, day)
