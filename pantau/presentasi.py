@@ -211,7 +211,8 @@ def show() -> None:
     if not ctx.has_data:
         ui.no_data("Belum ada data untuk dipresentasikan.")
         return
-    deck = _deck(ctx.wilayah, ctx.tanggal, banding(ctx.tanggal), ctx.version)
+    with st.spinner(f"Menyiapkan slide {ctx.nama_wilayah or 'Indonesia'}..."):
+        deck = _deck(ctx.wilayah, ctx.tanggal, banding(ctx.tanggal), ctx.version)
     seconds = auto_seconds()
 
     @st.fragment(run_every=seconds)

@@ -98,6 +98,7 @@ def build_slides(db: Database, wilayah: str, tanggal: date | None = None, bandin
 class _Builder:
     def __init__(self, db: Database, wilayah: str, tanggal: date, banding: date):
         self.db, self.wilayah, self.tanggal, self.banding = db, wilayah, tanggal, banding
+        self._seen: dict[tuple, pl.DataFrame] = {}
         self.demo = is_demo(db)
         self.name = regions.name_of(wilayah) or wilayah or "Indonesia"
         self.note = footnote(tanggal, self.demo)
@@ -114,7 +115,19 @@ class _Builder:
         self.children = self._run("peringkat", wilayah=scope, tanggal=tanggal, tingkat=level, banding=banding)
 
     def _run(self, name: str, **params) -> pl.DataFrame:
-        return self.db.run(name, params).rows
+        key = (name, tuple(sorted(params.items())))
+        if key not in self._seen:  # several slides share a query (e.g. ringkasan as of banding)
+            self._seen[key] = self.db.run(name, params).rows
+        return self._seen[key]
+
+    def _trend(self, dari: date) -> pl.DataFrame:
+        """Coverage per day from `dari`: one query of TREND_DAYS shared by the slides when it covers `dari`."""
+        start = self.tanggal - timedelta(days=TREND_DAYS)
+        if dari < start:
+            return self._run("tren", wilayah=self.wilayah, dari=dari, sampai=self.tanggal)
+        return self._run("tren", wilayah=self.wilayah, dari=start, sampai=self.tanggal).filter(
+            pl.col("tanggal") >= dari
+        )
 
     def _row(self, name: str, **params) -> dict | None:
         rows = self._run(name, **params)
@@ -144,9 +157,7 @@ class _Builder:
         s = self.summary
         before = self._row("ringkasan", wilayah=self.wilayah, tanggal=self.banding)
         headline = narasi.headline(s, before if before and before["wajib_ktp"] is not None else None)
-        tren = self._run(
-            "tren", wilayah=self.wilayah, dari=self.tanggal - timedelta(days=TREND_DAYS), sampai=self.tanggal
-        )
+        tren = self._trend(self.tanggal - timedelta(days=TREND_DAYS))
         numbers = [
             ("Cakupan", fmt.persen(s["persen_rekam"])),
             ("Sudah rekam", fmt.angka(s["sudah_rekam"])),
@@ -199,6 +210,12 @@ class _Builder:
                 "peringkat",
                 title,
                 f"Belum ada {level} di {self.scope_name} yang melaporkan perekaman sampai {fmt.tanggal(self.tanggal)}.",
+                bullets=[
+                    f"Laporan {self.scope_name} tidak dirinci per {level}, sehingga peringkat {level} belum dapat "
+                    "disusun."
+                ]
+                if self.has_children
+                else [],
             )
         ordered = ranked.sort(["peringkat", "kode_wilayah"])
         top = ordered.row(0, named=True)
@@ -322,9 +339,7 @@ class _Builder:
             bullets.append(
                 f"Proyeksi cakupan pada Hari H: {fmt.persen(c['proyeksi_persen'])} bila laju 14 hari terakhir bertahan."
             )
-        tren = self._run(
-            "tren", wilayah=self.wilayah, dari=self.tanggal - timedelta(days=TREND_DAYS), sampai=self.tanggal
-        )
+        tren = self._trend(self.tanggal - timedelta(days=TREND_DAYS))
         figure = data = None
         if tren.height:
             if target is None:
@@ -493,7 +508,7 @@ class _Builder:
                 data = ChartData(
                     "bar", tuple(top["nama_wilayah"]), (Series("Perubahan (poin)", tuple(top["poin"])),), "poin"
                 )
-        tren = self._run("tren", wilayah=self.wilayah, dari=self.banding, sampai=self.tanggal)
+        tren = self._trend(self.banding)
         if tren.height:
             figure = charts.coverage_trend(tren, target_persen=self.target, as_of=self.tanggal, demo=self.demo)
         return self.slide(

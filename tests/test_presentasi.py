@@ -142,6 +142,9 @@ def test_kecamatan_without_village_reports_has_no_lowest_slide(monkeypatch, data
     at = present(monkeypatch, data_dir, wilayah="34.71.01", slide="99")
     number, count, key, _ = position(at)
     assert key == "perubahan" and number == count
+    at = present(monkeypatch, data_dir, wilayah="34.71.01", slide="2")
+    assert position(at)[2] == "peringkat"
+    assert "Laporan Tegalrejo tidak dirinci per desa/kelurahan" in html_text(at)
 
 
 def test_exit_returns_to_the_normal_page(monkeypatch, data_dir):
