@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pantau import ui
+from pantau import presentasi, ui
 
 st.set_page_config(
     page_title="Pantau e-KTP", page_icon=":material/badge:", layout="wide", initial_sidebar_state="auto"
@@ -24,7 +24,15 @@ PAGES = [
     st.Page("pages/status_data.py", title="Status data", icon=":material/fact_check:", url_path="status-data"),
 ]
 
-page = st.navigation(PAGES)
+presenting = presentasi.active()
+page = st.navigation(PAGES, position="hidden" if presenting else "sidebar")
+if presenting:  # full-screen slides instead of the page, on any page's URL
+    try:
+        ui.ensure_data()
+        presentasi.show()
+    except Exception as exc:  # the frame must never show a traceback to a room of officials
+        ui.show_error(exc)
+    st.stop()
 try:
     ui.ensure_data()
     st.session_state["konteks"] = ui.frame()
