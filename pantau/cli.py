@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--level", choices=("kecamatan", "desa"), default="kecamatan", help="tingkat unit laporan")
     demo.add_argument("--provinsi", help="batasi ke kode provinsi, dipisah koma (mis. 33,34)")
     demo.add_argument("--seed", type=int, default=2024)
+    demo.add_argument(
+        "--years", type=int, help="rentang data dalam tahun sampai tanggal akhir demo (bawaan: sejak 2 Januari 2023)"
+    )
 
     load = commands.add_parser("ingest", help="validasi lalu simpan berkas rekam, cetak atau pemilu")
     load.add_argument("kind", choices=tuple(ingest.SPECS), help="jenis data")
@@ -86,7 +89,12 @@ def _run_demo(store: Store, args: argparse.Namespace) -> int:
     from pantau import demo
 
     provinces = [p.strip() for p in args.provinsi.split(",")] if args.provinsi else None
-    summary = demo.build(store, level=args.level, seed=args.seed, provinces=provinces, progress=print)
+    span = {}
+    if args.years is not None:
+        if not 1 <= args.years <= 5:
+            raise UsageError("--years harus antara 1 dan 5.")
+        span["start"] = demo.DEMO_END - timedelta(days=round(365.25 * args.years) - 1)
+    summary = demo.build(store, level=args.level, seed=args.seed, provinces=provinces, progress=print, **span)
     print(summary)
     return 0
 
