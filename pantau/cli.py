@@ -1,4 +1,4 @@
-"""The `python -m pantau` command: demo, ingest, query, check."""
+"""The `python -m pantau` command: demo, ingest, query, check, undo."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pantau import ingest, queries
+from pantau import audit, ingest, queries
 from pantau.config import ConfigError, load_settings
 from pantau.store import Store, StoreError
 
@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="periksa store, atau validasi berkas tanpa menyimpan")
     check.add_argument("files", nargs="*", type=Path)
     check.add_argument("--kind", choices=tuple(ingest.SPECS), help="jenis data berkas (bawaan: ditebak dari kolom)")
+    undo = commands.add_parser("undo", help="batalkan pengiriman data terakhir (atau versi tertentu)")
+    undo.add_argument("--versi", help="versi yang perubahannya dibatalkan (mis. 12 atau v000012); bawaan: terakhir")
+    undo.add_argument("--daftar", action="store_true", help="tampilkan log audit saja, tanpa membatalkan")
     return parser
 
 
@@ -137,12 +140,30 @@ def _run_check(store: Store, args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _run_undo(store: Store, args: argparse.Namespace) -> int:
+    if args.daftar:
+        log = audit.entries_frame(store)
+        if log.is_empty():
+            print("Log audit kosong.")
+        else:
+            _print_frame(log, "table")
+        return 0
+    entry = audit.undo(store, actor=audit.os_user(), version=args.versi)
+    print(
+        f"Perubahan versi {entry.membatalkan} dibatalkan: versi baru {entry.versi_sesudah} "
+        f"({len(entry.partisi)} partisi dipulihkan)."
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 success, 1 bad input or damaged store, 2 usage)."""
     args = _parser().parse_args(argv)
     try:
         store = Store(load_settings(args.data_dir).data_dir)
-        handler = {"demo": _run_demo, "ingest": _run_ingest, "query": _run_query, "check": _run_check}[args.command]
+        handler = {
+            "demo": _run_demo, "ingest": _run_ingest, "query": _run_query, "check": _run_check, "undo": _run_undo,
+        }[args.command]  # fmt: skip
         return handler(store, args)
     except ingest.IngestError as exc:
         print(exc.message, file=sys.stderr)
