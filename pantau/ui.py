@@ -311,10 +311,7 @@ def frame(user: Akses = akses.LOKAL) -> Context:
     wanted = st.session_state["wilayah"]
     if not user.boleh_lihat(wanted):
         own = regions.name_of(user.wilayah) or user.wilayah
-        st.warning(
-            f"Anda hanya berhak melihat {own} dan wilayah di bawahnya; "
-            f"{regions.name_of(wanted) or wanted} diganti dengan {own}."
-        )
+        st.warning(f"Anda hanya berhak melihat {own} dan wilayah di bawahnya; yang ditampilkan: {own}.")
         _set_region(user.batasi(wanted))
     _user_box(user)
     latest = db.latest_date()
