@@ -14,7 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pantau import audit, demo, ui
+from pantau import audit, demo, regions, ui
 from pantau.ingest import ingest_frame
 from pantau.queries import Database
 from pantau.store import Store
@@ -193,6 +193,13 @@ def test_a_province_head_sees_the_ranking_of_peer_provinces(monkeypatch, data_di
     assert rank.endswith("dari 2")  # Jawa Tengah among the two provinces with data
     peers = [p for name, p in query_log if name == "peringkat" and p.get("wilayah") == ""]
     assert peers and all(p.get("tingkat") == "provinsi" for p in peers)
+    table = next(
+        t.value
+        for t in at.dataframe
+        if list(t.value.columns)[:2] == ["peringkat", "nama_wilayah"] and len(t.value) == len(regions.children(""))
+    )  # every province of the master, those without data unranked
+    ranked = table[table["peringkat"].notna()]
+    assert sorted(ranked["nama_wilayah"]) == sorted([regions.name_of("33"), regions.name_of("34")])
 
 
 def test_a_shared_trend_link_cannot_compare_with_another_province(monkeypatch, data_dir, query_log):

@@ -167,14 +167,19 @@ def test_a_province_head_logs_in_and_a_url_to_another_province_gives_their_own(
 ):
     log_in(page, login_server)
     assert f"Masuk sebagai {PROVINSI}" in app_text(page)
-    page.goto(login_server + "/peringkat?wilayah=34.01")  # Kulon Progo, DI Yogyakarta
+    page.goto(login_server + "/analisis?wilayah=34.01")  # Kulon Progo, DI Yogyakarta
     idle(page)
     assert "wilayah=33" in page.url and "34.01" not in page.url
     text = app_text(page)
     assert "hanya berhak melihat Jawa Tengah" in text
-    assert "Peringkat Jawa Tengah" in text and "dari 3" in text  # ranked among the three provinces with data
     assert not [name for name in OTHER_PROVINCES if name in text]
-    page.screenshot(path=str(screenshot_dir / "login_provinsi_peringkat.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "login_provinsi_analisis.png"), full_page=True)
+
+    page.goto(login_server + "/peringkat")  # the peer ranking is the one view beyond the own province
+    idle(page)
+    text = app_text(page)
+    assert "Peringkat Jawa Tengah" in text and "dari 3" in text  # ranked among the three provinces with data
+    assert "Peringkat Jawa Tengah di antara provinsi" in text
 
     page.goto(login_server + "/tren?pembanding=34,91")  # a shared link comparing with other provinces
     idle(page)
