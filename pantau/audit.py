@@ -228,12 +228,30 @@ def _normalise_version(version: str | int) -> str:
 
 
 def undoable(store: Store) -> Entry | None:
-    """The latest change (ingest or replace) that was not undone yet, or None."""
-    undone = {e.membatalkan for e in entries(store) if e.aksi == "undo"}
-    for entry in reversed(entries(store)):
-        if entry.aksi in ("ingest", "replace") and entry.versi_sesudah not in undone:
-            return entry
-    return None
+    """The latest change still in effect, or None: what a plain `undo` takes back.
+
+    Ingests and replacements are changes until undone. An undo of an undo re-applies a change (a redo),
+    so it is itself a change that a later `undo` takes back; a plain undo is not (undo walks back).
+    """
+    applies: dict[str, bool] = {}  # version -> did it (re)apply a change, rather than take one back?
+    active: dict[str, Entry] = {}
+    for entry in entries(store):
+        version = entry.versi_sesudah
+        if entry.aksi != "undo":
+            applies[version], active[version] = True, entry
+            continue
+        active.pop(entry.membatalkan or "", None)
+        applies[version] = not applies.get(entry.membatalkan or "", True)
+        if applies[version]:
+            active[version] = entry
+    return next(reversed(active.values()), None)
+
+
+def _file_of(entry: Entry) -> str:
+    """The file a change came from; for an undo, the file of the change it took back."""
+    if entry.aksi == "undo" and entry.berkas.endswith(")") and " (" in entry.berkas:
+        return entry.berkas.split(" (", 1)[1][:-1]
+    return entry.berkas
 
 
 def undo(store: Store, actor: str, version: str | int | None = None) -> Entry:
@@ -286,7 +304,7 @@ def undo(store: Store, actor: str, version: str | int | None = None) -> Entry:
             source=Source(actor),
             action="undo",
             kind="undo",
-            label=f"batal {target.versi_sesudah} ({target.berkas})",
+            label=f"batal {target.versi_sesudah} ({_file_of(target)})",
             rows=0,
             units=target.unit,
             before=current,

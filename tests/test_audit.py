@@ -153,8 +153,13 @@ def test_undo_twice_walks_back_two_changes_and_undo_of_the_undo_redoes(store, tm
     audit.undo(store, actor="admin")  # takes back later.csv
     assert stored_dates(store) == ["tanggal=2024-02-10"]
     undo_of_later = audit.entries(store)[-1]
-    audit.undo(store, actor="admin", version=undo_of_later.versi_sesudah)  # redo later.csv
+    redo = audit.undo(store, actor="admin", version=undo_of_later.versi_sesudah)  # redo later.csv
     assert stored_dates(store) == ["tanggal=2024-02-10", "tanggal=2024-02-17"]
+    assert audit.undoable(store) == redo  # the redo is now the latest change: a plain undo takes it back
+    assert redo.berkas == f"batal {undo_of_later.versi_sesudah} (later.csv)"
+    audit.undo(store, actor="admin")
+    assert stored_dates(store) == ["tanggal=2024-02-10"]
+    assert audit.undoable(store).berkas == "a.csv"
 
 
 def test_undo_refuses_when_a_later_change_touched_the_same_partition(store, tmp_path):
