@@ -6,6 +6,7 @@ Real DuckDB over real Parquet; the only spy wraps `Database.run` to prove no que
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -272,3 +273,21 @@ def test_login_off_is_a_local_admin(monkeypatch, data_dir):
     at.switch_page("pages/status_data.py").run()
     assert at.query_params["wilayah"] in ("34", ["34"])
     assert at.get("file_uploader") and not any(b.label == "Keluar" for b in at.sidebar.button)
+
+
+def test_an_upload_by_the_admin_is_logged_with_the_login_email_and_the_file_hash(monkeypatch, tmp_path):
+    path = tmp_path / "data"
+    store = Store(path)
+    frame = pl.concat(list(demo.generate_rekam(start=START, provinces=["34"])))
+    ingest_frame(store, "rekam", frame.filter(pl.col("tanggal") < demo.DEMO_END), "awal", actor="demo")
+    (path / "peran.toml").write_text(ROLES, encoding="utf-8")
+    report = b"tanggal,kode_wilayah,wajib_ktp,sudah_rekam\n2024-11-20,34.01.01,1000,900\n"
+    at = open_as(monkeypatch, path, ADMIN, "pages/status_data.py")
+    at.radio(key="unggah_jenis").set_value("rekam")
+    at.file_uploader(key="unggah_berkas").set_value(("laporan.csv", report, "text/csv"))
+    at.run()
+    at.button(key="unggah_simpan").click().run()
+    assert not at.exception and at.success
+    last = audit.entries(store)[-1]
+    assert (last.oleh, last.berkas, last.aksi, last.unit) == (ADMIN, "laporan.csv", "ingest", ["34.01.01"])
+    assert last.sha256 == hashlib.sha256(report).hexdigest()
