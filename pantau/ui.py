@@ -103,8 +103,11 @@ def roles() -> dict[str, Akses]:
 
 
 def identity() -> str | None:
-    """The e-mail of the logged-in user (from the identity provider's token), or None."""
-    if not st.user.is_logged_in:
+    """The e-mail of the logged-in user (from the identity provider's token), or None.
+
+    An e-mail the provider marks as not verified (`email_verified` false) does not count.
+    """
+    if not st.user.is_logged_in or st.user.get("email_verified") is False:
         return None
     email = st.user.get("email")
     return str(email) if email else None
@@ -166,8 +169,10 @@ def gate() -> Akses:
         _only(lambda: _refused_screen(problem), "Konfigurasi peran")
     if found is None:
         message = (
-            f"Akun {identity() or '(tanpa e-mail)'} belum diberi peran di Pantau e-KTP. "
-            "Hubungi admin agar akun Anda ditambahkan ke berkas peran."
+            f"Akun {identity()} belum diberi peran di Pantau e-KTP. Hubungi admin agar akun Anda ditambahkan ke "
+            "berkas peran."
+            if identity()
+            else "Penyedia login tidak mengirim alamat e-mail yang terverifikasi untuk akun ini; akses ditolak."
         )
         _only(lambda: _refused_screen(message), "Belum terdaftar")
     return found

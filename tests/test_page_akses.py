@@ -139,6 +139,17 @@ def test_a_user_without_a_role_sees_a_message_and_no_data(monkeypatch, data_dir,
     assert not at.metric and not at.dataframe and query_log == []
 
 
+def test_an_unverified_email_is_refused(monkeypatch, data_dir, query_log):
+    monkeypatch.setenv("PANTAU_DATA_DIR", str(data_dir))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=90)
+    at.secrets.update(AUTH)
+    at.user = {"is_logged_in": True, "email": ADMIN, "email_verified": False}
+    at.run()
+    assert "terverifikasi" in at.error[0].value
+    assert not at.metric and query_log == []
+
+
 def test_a_broken_roles_file_is_named_and_shows_no_data(monkeypatch, data_dir, tmp_path, query_log):
     broken = tmp_path / "peran.toml"
     broken.write_text('[[pengguna]]\nemail = "kadis@jateng.go.id"\nperan = "gubernur"\n', encoding="utf-8")
