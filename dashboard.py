@@ -24,6 +24,7 @@ PAGES = [
     st.Page("pages/status_data.py", title="Status data", icon=":material/fact_check:", url_path="status-data"),
 ]
 
+pengguna = ui.gate()  # with login on, the login screen and nothing else for anyone not registered
 presenting = presentasi.active()
 page = st.navigation(PAGES, position="hidden" if presenting else "sidebar")
 if presenting:  # full-screen slides instead of the page, on any page's URL
@@ -35,7 +36,7 @@ if presenting:  # full-screen slides instead of the page, on any page's URL
     st.stop()
 try:
     ui.ensure_data()
-    st.session_state["konteks"] = ui.frame()
+    st.session_state["konteks"] = ui.frame(pengguna)
 except Exception as exc:  # the frame must never show a traceback to a room of officials
     ui.show_error(exc)
     st.stop()

@@ -119,4 +119,13 @@ st.dataframe(styled, hide_index=True, height=min(40 + 35 * len(table), 640), col
     "catatan": column.Column("Catatan"),
     "kode_wilayah": column.Column("Kode"),
 })
+if ctx.wilayah and place:  # the peer ranking: also all a province or regency head sees beyond their region
+    with st.expander(f"Peringkat {ctx.nama_wilayah} di antara {peer_text}"):
+        sejawat = peringkat.table(peers).select("peringkat", "nama_wilayah", "persen_rekam", "perubahan")
+        st.dataframe(sejawat.with_columns(pl.col("persen_rekam").map_elements(fmt.persen, return_dtype=pl.String)),
+                     hide_index=True, key="peringkat_sejawat", column_config={
+                         "peringkat": column.Column("#", width="small"),
+                         "nama_wilayah": column.Column(regions.LEVEL_LABELS[ctx.tingkat]),
+                         "persen_rekam": column.Column("Cakupan"),
+                         "perubahan": column.Column(f"Sejak {fmt.tanggal_pendek(banding)}")})
 st.caption(ui.footnote(ctx))

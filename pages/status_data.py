@@ -1,10 +1,10 @@
-"""Status data: snapshots present, who reports, validation warnings, the election calendar, uploads."""
+"""Status data: snapshots present, who reports, validation warnings, the election calendar, uploads, audit log."""
 
 from datetime import date, timedelta
 
 import streamlit as st
 
-from pantau import fmt, status, ui, upload
+from pantau import audit, fmt, status, ui, upload
 from pantau.config import load_settings
 
 COUNT = "%'.,d"  # whole numbers with Indonesian thousands dots: 6.000
@@ -19,13 +19,16 @@ def send(check_only: bool, max_mb: int) -> None:
     uploaded = st.session_state.get("unggah_berkas")
     if uploaded is None:
         return
+    if not (user := ui.current_access()) or not user.boleh_ubah_data:
+        st.session_state["unggah_galat"] = ui.AccessError("Hanya admin yang boleh mengunggah data.")
+        return
     latest_before = ui.database().latest_date()
     shown = st.session_state.get("tanggal_dipilih")
     try:
         hasil = upload.proses(
             ui.database().store, st.session_state["unggah_jenis"], uploaded.name, uploaded.getvalue(),
             snapshot_date=st.session_state.get("unggah_tanggal"), replace=st.session_state.get("unggah_ganti", False),
-            check_only=check_only, max_mb=max_mb,
+            check_only=check_only, max_mb=max_mb, actor=ui.actor(),
         )
     except Exception as exc:  # a user never sees a traceback; a failed publish leaves the store unchanged
         st.session_state["unggah_galat"] = exc
@@ -35,6 +38,20 @@ def send(check_only: bool, max_mb: int) -> None:
         st.cache_data.clear()  # every page must show the new version
         if shown is None or shown == latest_before:  # the user was viewing the latest: follow it
             st.session_state["tanggal_dipilih"] = ui.database().latest_date()
+
+
+def take_back() -> None:
+    """Undo callback: publish the state before the latest change (admins only), then show every page anew."""
+    if not (user := ui.current_access()) or not user.boleh_ubah_data:
+        st.session_state["batal_hasil"] = ui.AccessError("Hanya admin yang boleh membatalkan perubahan data.")
+        return
+    try:
+        st.session_state["batal_hasil"] = audit.undo(ui.database().store, actor=ui.actor())
+    except Exception as exc:  # a refused or failed undo leaves the store unchanged; say why
+        st.session_state["batal_hasil"] = exc
+        return
+    st.cache_data.clear()
+    st.session_state.pop("tanggal_dipilih", None)  # the latest date may have gone with the undone change
 
 
 ctx = ui.context()
@@ -62,7 +79,8 @@ if ctx.has_data:
     kualitas = ui.query("kualitas", wilayah=scope, tanggal=ctx.tanggal, tingkat=scope_level)
     laporan = ui.query("laporan_harian", wilayah=ctx.wilayah, dari=dari, sampai=sampai)
 
-tabs = st.tabs(["Snapshot", "Kelengkapan laporan", "Peringatan", "Kalender pemilu", "Unggah data"])
+tabs = st.tabs(["Snapshot", "Kelengkapan laporan", "Peringatan", "Kalender pemilu", "Unggah data",
+               "Riwayat perubahan"])
 if ctx.has_data:
     with tabs[0]:
         if laporan.is_empty():
@@ -148,34 +166,67 @@ with tabs[3]:
     st.caption("Tambah pemilu: unggah berkas jenis *pemilu* (kolom `nama`, `tanggal`, opsional `cakupan`, "
                "`target_persen`, `catatan`). Dengan pilihan ganti, seluruh kalender diganti oleh berkas itu.")
 
-with tabs[4]:
-    st.markdown("Berkas diperiksa dengan aturan yang sama seperti perintah `python -m pantau ingest`. "
-                "Bila ada kesalahan, berkas ditolak seluruhnya dan tidak ada data yang disimpan.")
-    kind = st.radio("Jenis data", list(upload.KINDS), format_func=upload.KINDS.__getitem__, horizontal=True,
-                    key="unggah_jenis")
-    uploaded = st.file_uploader(f"Berkas (CSV, XLSX atau Parquet; paling besar {settings.max_upload_mb} MB)",
-                                type=list(upload.FILE_TYPES), max_upload_size=settings.max_upload_mb,
-                                key="unggah_berkas", on_change=lambda: st.session_state.pop("unggah_hasil", None))
-    st.date_input("Tanggal snapshot (hanya untuk rekam, bila berkas tanpa kolom tanggal)", value=None,
-                  format="DD/MM/YYYY", key="unggah_tanggal", disabled=kind != "rekam")
-    st.checkbox("Ganti data yang sudah ada (replace)", key="unggah_ganti",
-                help="Rekam: mengganti kecamatan yang sama pada tanggal yang sama. Cetak: mengganti baris "
-                     "(tanggal, wilayah, layanan) yang sama. Pemilu: mengganti seluruh kalender.")
-    buttons = st.container(horizontal=True)
-    for label, only_check, style in (("Periksa saja", True, "secondary"), ("Simpan", False, "primary")):
-        buttons.button(label, type=style, key=f"unggah_{'periksa' if only_check else 'simpan'}",
-                       disabled=uploaded is None, on_click=send, args=(only_check, settings.max_upload_mb))
-    if failure := st.session_state.pop("unggah_galat", None):
-        ui.show_error(failure)
-    if (hasil := st.session_state.get("unggah_hasil")) is not None:
-        if not hasil.berhasil:
-            st.error(hasil.pesan)
+with tabs[5]:
+    if ctx.pengguna.terbatas:
+        st.info("Riwayat perubahan data mencakup seluruh wilayah; hanya pengguna nasional, analis dan admin "
+                "yang dapat melihatnya.")
+    else:
+        log = audit.entries_frame(ui.database().store)
+        st.markdown("Setiap pengiriman, penggantian dan pembatalan data tercatat di sini (terbaru di atas), "
+                    "juga dari perintah `python -m pantau`.")
+        if ctx.pengguna.boleh_ubah_data:
+            last = audit.undoable(ui.database().store)
+            st.button(f"Batalkan perubahan terakhir ({last.berkas}, versi {last.versi_sesudah})" if last else
+                      "Batalkan perubahan terakhir", icon=":material/undo:", key="batal_terakhir",
+                      disabled=last is None, on_click=take_back,
+                      help="Menerbitkan versi baru yang isinya sama dengan sebelum perubahan itu.")
+        if (batal := st.session_state.pop("batal_hasil", None)) is not None:
+            if isinstance(batal, Exception):
+                ui.show_error(batal)
+            else:
+                st.success(f"Perubahan versi {batal.membatalkan} dibatalkan; "
+                           f"versi data sekarang {batal.versi_sesudah}.")
+        if log.is_empty():
+            ui.no_data("Log audit masih kosong.")
         else:
-            version = f" Versi data: {hasil.versi}." if hasil.versi else ""
-            (st.success if hasil.disimpan else st.info)(hasil.pesan + version)
-            if hasil.peringatan:
-                lines = [f"- {w}" for w in hasil.peringatan]
-                if hasil.peringatan_lain:
-                    lines.append(f"- ... dan {fmt.angka(hasil.peringatan_lain)} peringatan lain.")
-                st.warning("**Peringatan** (tidak menolak berkas; data ditandai):\n" + "\n".join(lines))
+            st.dataframe(log, hide_index=True, placeholder="–", column_config={
+                "waktu": text("Waktu (UTC)"), "oleh": text("Oleh"), "aksi": text("Aksi"), "jenis": text("Data"),
+                "berkas": text("Berkas"), "sha256": text("SHA-256", help="12 karakter pertama"),
+                "baris": number("Baris", format=COUNT), "unit": number("Kecamatan", format=COUNT),
+                "versi_sebelum": text("Versi sebelum"), "versi_sesudah": text("Versi sesudah"),
+                "membatalkan": text("Membatalkan versi")})
+
+with tabs[4]:
+    if not ctx.pengguna.boleh_ubah_data:
+        st.info("Hanya admin yang boleh mengunggah, mengganti atau membatalkan data.")
+    else:
+        st.markdown("Berkas diperiksa dengan aturan yang sama seperti perintah `python -m pantau ingest`. "
+                    "Bila ada kesalahan, berkas ditolak seluruhnya dan tidak ada data yang disimpan.")
+        kind = st.radio("Jenis data", list(upload.KINDS), format_func=upload.KINDS.__getitem__, horizontal=True,
+                        key="unggah_jenis")
+        uploaded = st.file_uploader(f"Berkas (CSV, XLSX atau Parquet; paling besar {settings.max_upload_mb} MB)",
+                                    type=list(upload.FILE_TYPES), max_upload_size=settings.max_upload_mb,
+                                    key="unggah_berkas", on_change=lambda: st.session_state.pop("unggah_hasil", None))
+        st.date_input("Tanggal snapshot (hanya untuk rekam, bila berkas tanpa kolom tanggal)", value=None,
+                      format="DD/MM/YYYY", key="unggah_tanggal", disabled=kind != "rekam")
+        st.checkbox("Ganti data yang sudah ada (replace)", key="unggah_ganti",
+                    help="Rekam: mengganti kecamatan yang sama pada tanggal yang sama. Cetak: mengganti baris "
+                         "(tanggal, wilayah, layanan) yang sama. Pemilu: mengganti seluruh kalender.")
+        buttons = st.container(horizontal=True)
+        for label, only_check, style in (("Periksa saja", True, "secondary"), ("Simpan", False, "primary")):
+            buttons.button(label, type=style, key=f"unggah_{'periksa' if only_check else 'simpan'}",
+                           disabled=uploaded is None, on_click=send, args=(only_check, settings.max_upload_mb))
+        if failure := st.session_state.pop("unggah_galat", None):
+            ui.show_error(failure)
+        if (hasil := st.session_state.get("unggah_hasil")) is not None:
+            if not hasil.berhasil:
+                st.error(hasil.pesan)
+            else:
+                version = f" Versi data: {hasil.versi}." if hasil.versi else ""
+                (st.success if hasil.disimpan else st.info)(hasil.pesan + version)
+                if hasil.peringatan:
+                    lines = [f"- {w}" for w in hasil.peringatan]
+                    if hasil.peringatan_lain:
+                        lines.append(f"- ... dan {fmt.angka(hasil.peringatan_lain)} peringatan lain.")
+                    st.warning("**Peringatan** (tidak menolak berkas; data ditandai):\n" + "\n".join(lines))
 st.caption(ui.footnote(ctx))

@@ -50,7 +50,8 @@ if ctx.wilayah:
     family += [c for c, _ in regions.children(regions.parent_of(ctx.wilayah)) if c != ctx.wilayah]
 if ctx.tingkat != "desa":
     family += [c for c, _ in regions.children(ctx.wilayah)]
-from_url = url_regions()
+family = [c for c in family if ctx.pengguna.boleh_lihat(c)]  # a scoped user compares within their own region
+from_url = [c for c in url_regions() if ctx.pengguna.boleh_lihat(c)]
 default_dari, floor = ctx.tanggal - timedelta(days=365), ctx.tanggal - timedelta(days=3650)
 keys = {name: f"tren_{name}_{ctx.wilayah}_{ctx.tanggal}" for name in ("pembanding", "dari", "sampai")}
 if keys["pembanding"] not in st.session_state:

@@ -1,4 +1,4 @@
-"""The `python -m pantau` command: demo, ingest, query, sasaran, check."""
+"""The `python -m pantau` command: demo, ingest, query, sasaran, agregat, check, undo."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pantau import fmt, ingest, queries, regions
+from pantau import audit, fmt, ingest, queries, regions
 from pantau.config import ConfigError, load_settings
 from pantau.store import Store, StoreError
 
@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="periksa store, atau validasi berkas tanpa menyimpan")
     check.add_argument("files", nargs="*", type=Path)
     check.add_argument("--kind", choices=tuple(ingest.SPECS), help="jenis data berkas (bawaan: ditebak dari kolom)")
+    undo = commands.add_parser("undo", help="batalkan pengiriman data terakhir (atau versi tertentu)")
+    undo.add_argument("--versi", help="versi yang perubahannya dibatalkan (mis. 12 atau v000012); bawaan: terakhir")
+    undo.add_argument("--daftar", action="store_true", help="tampilkan log audit saja, tanpa membatalkan")
     return parser
 
 
@@ -197,6 +200,22 @@ def _run_check(store: Store, args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _run_undo(store: Store, args: argparse.Namespace) -> int:
+    if args.daftar:
+        log = audit.entries_frame(store)
+        if log.is_empty():
+            print("Log audit kosong.")
+        else:
+            _print_frame(log, "table")
+        return 0
+    entry = audit.undo(store, actor=audit.os_user(), version=args.versi)
+    print(
+        f"Perubahan versi {entry.membatalkan} dibatalkan: versi baru {entry.versi_sesudah} "
+        f"({len(entry.partisi)} partisi dipulihkan)."
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 success, 1 bad input or damaged store, 2 usage)."""
     args = _parser().parse_args(argv)
@@ -209,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "check": _run_check,
             "agregat": _run_agregat,
             "sasaran": _run_sasaran,
+            "undo": _run_undo,
         }[args.command]
         return handler(store, args)
     except ingest.IngestError as exc:

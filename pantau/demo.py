@@ -480,16 +480,16 @@ def build(
         for chunk in generate_rekam(level, seed, start, end, provinces):
             month = f"{chunk['tanggal'].min():%Y-%m}"
             progress(f"Menyimpan {chunk.height:,} baris perekaman {month}...".replace(",", "."))
-            ingest_frame(store, "rekam", chunk, f"demo-rekam-{month}", replace=True)
+            ingest_frame(store, "rekam", chunk, f"demo-rekam-{month}", replace=True, actor="demo")
             del chunk
     else:
         rekam = pl.concat(list(generate_rekam(level, seed, start, end, provinces)))
         progress(f"Memvalidasi dan menyimpan {rekam.height:,} baris perekaman...".replace(",", "."))
-        ingest_frame(store, "rekam", rekam, "demo-rekam", replace=True)
+        ingest_frame(store, "rekam", rekam, "demo-rekam", replace=True, actor="demo")
         del rekam
     progress("Membangun log cetak demo...")
     cetak = pl.concat(list(generate_cetak(seed, start, end, provinces)))
-    report = ingest_frame(store, "cetak", cetak, "demo-cetak", replace=True)
+    report = ingest_frame(store, "cetak", cetak, "demo-cetak", replace=True, actor="demo")
     (store.data_dir / "DEMO").write_text(
         f"Data demo Pantau e-KTP (seed {seed}, tingkat {level}), dibangun {date.today().isoformat()}.\n",
         encoding="utf-8",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pantau import agregat, regions
+from pantau import agregat, audit, regions
 from pantau.store import (
     CETAK_SCHEMA,
     PEMILU_SCHEMA,
@@ -853,8 +853,10 @@ def _plan_warnings(store: Store, data: Validated, warnings: pl.DataFrame, change
             changes[rel] = fresh
 
 
-def publish(store: Store, data: Validated, replace: bool = False, check_only: bool = False) -> Report:
-    """Check validated data against the store and, unless `check_only`, publish it atomically."""
+def publish(
+    store: Store, data: Validated, replace: bool = False, check_only: bool = False, source: audit.Source | None = None
+) -> Report:
+    """Check validated data against the store and, unless `check_only`, publish it atomically and log it."""
     with store.lock():
         warnings = data.warnings
         if data.kind == "rekam":
@@ -862,8 +864,13 @@ def publish(store: Store, data: Validated, replace: bool = False, check_only: bo
         changes, replaced = _plan(store, data, replace)
         if data.kind != "pemilu":
             _plan_warnings(store, data, warnings, changes)
-        changes.update(agregat.plan(store, changes))
+        if not check_only:
+            changes.update(agregat.plan(store, changes))
+        before = store.current_version()
         version = None if check_only else store.publish(changes)
+        if version is not None:
+            replacing = replace and (replaced > 0 or data.kind == "pemilu")
+            _log(store, data, replacing, source or audit.Source(audit.os_user()), before, version, changes)
     dates = data.frame["tanggal"].unique().sort().to_list()
     units = data.frame["kode_wilayah"].n_unique() if "kode_wilayah" in data.frame.columns else 0
     return Report(
@@ -879,6 +886,25 @@ def publish(store: Store, data: Validated, replace: bool = False, check_only: bo
     )
 
 
+def _log(store: Store, data: Validated, replacing: bool, source: audit.Source, before, after: str, changes) -> None:
+    units = (
+        data.frame["kode_wilayah"].str.slice(0, 8).unique().to_list() if "kode_wilayah" in data.frame.columns else []
+    )
+    action = "replace" if replacing else "ingest"
+    audit.record(
+        store,
+        source=source,
+        action=action,
+        kind=data.kind,
+        label=data.label,
+        rows=data.frame.height,
+        units=units,
+        before=before,
+        after=after,
+        changed=changes,
+    )
+
+
 def ingest_file(
     store: Store,
     kind: str,
@@ -889,8 +915,12 @@ def ingest_file(
     data: bytes | None = None,
     label: str | None = None,
     max_bytes: int | None = None,
+    actor: str | None = None,
 ) -> Report:
-    """Read, validate and publish one file. Raises IngestError (nothing written) on bad input."""
+    """Read, validate and publish one file. Raises IngestError (nothing written) on bad input.
+
+    `actor` (who sends it; default the OS user) goes to the audit log with the file's sha256.
+    """
     if kind not in SPECS:
         raise IngestError([Problem(str(path), f"jenis data {kind!r} tidak dikenal: gunakan rekam, cetak atau pemilu")])
     label = label or Path(path).name
@@ -900,15 +930,19 @@ def ingest_file(
             raise IngestError([Problem(label, f"berkas {size / 1e6:.1f} MB melebihi batas {max_bytes / 1e6:.0f} MB")])
     frame = read_table(path, data=data, label=label)
     validated = validate(kind, frame, label, snapshot_date)
-    return publish(store, validated, replace=replace, check_only=check_only)
+    source = None if check_only else audit.Source.of_bytes(actor or audit.os_user(), data or Path(path).read_bytes())
+    return publish(store, validated, replace=replace, check_only=check_only, source=source)
 
 
-def ingest_frame(store: Store, kind: str, frame: pl.DataFrame, label: str, replace: bool = False) -> Report:
+def ingest_frame(
+    store: Store, kind: str, frame: pl.DataFrame, label: str, replace: bool = False, actor: str | None = None
+) -> Report:
     """Validate and publish an in-memory frame (the demo builder uses this: same rules, same store)."""
     frame = frame.with_columns(
         pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW), pl.lit(False).alias(NUMERIC_CODE)
     )
-    return publish(store, validate(kind, frame, label), replace=replace)
+    source = audit.Source(actor or audit.os_user())
+    return publish(store, validate(kind, frame, label), replace=replace, source=source)
 
 
 def detect_kind(path: Path | str) -> str:

@@ -1,14 +1,16 @@
-"""Streamlit frame shared by every page: data access with caching, URL state, region picker."""
+"""Streamlit frame shared by every page: login and scope, data access with caching, URL state, region picker."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
-from pantau import fmt, queries, regions
+from pantau import akses, audit, fmt, queries, regions
+from pantau.akses import Akses, RolesError
 from pantau.config import load_settings
 from pantau.ingest import IngestError
 from pantau.queries import Database, QueryError
@@ -16,6 +18,10 @@ from pantau.store import Store, StoreError
 
 SOURCE = "Sumber: laporan Disdukcapil kabupaten/kota"
 ALL_LABEL = "Semua"
+
+
+class AccessError(PermissionError):
+    """The user may not see what was asked for; the message says so in Bahasa Indonesia."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class Context:
     tanggal_terbaru: date | None
     version: str
     demo: bool
+    pengguna: Akses = akses.LOKAL
 
     @property
     def tingkat(self) -> str:
@@ -54,7 +61,11 @@ def _cached_query(name: str, params: tuple[tuple[str, object], ...], version: st
 
 
 def query(name: str, **params: object) -> pl.DataFrame:
-    """Rows of a query, cached by its plain arguments and the store's version. Do not mutate."""
+    """Rows of a query, cached by its plain arguments and the store's version. Do not mutate.
+
+    Raises AccessError, before anything runs, for a region outside the user's scope.
+    """
+    check_scope(name, params)
     clean = tuple(sorted((k, v) for k, v in params.items() if v is not None and v != ""))
     if "wilayah" in params:
         clean = tuple(sorted(dict(clean, wilayah=params["wilayah"] or "").items()))
@@ -65,10 +76,120 @@ def is_demo(store: Store) -> bool:
     return (store.data_dir / "DEMO").exists()
 
 
+# ---- login and scope --------------------------------------------------------------------------
+
+
+def login_enabled() -> bool:
+    """Login is on when Streamlit's secrets (.streamlit/secrets.toml) have an [auth] section."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all: a single user on their own machine
+        return False
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _roles(path: str, modified: float) -> dict[str, Akses]:
+    return akses.load_roles(Path(path))
+
+
+def roles() -> dict[str, Akses]:
+    """The roles file, re-read whenever the operator saves it."""
+    path = load_settings().roles_file
+    try:
+        modified = path.stat().st_mtime
+    except FileNotFoundError:
+        modified = -1.0
+    return _roles(str(path), modified)
+
+
+def identity() -> str | None:
+    """The e-mail of the logged-in user (from the identity provider's token), or None.
+
+    An e-mail the provider marks as not verified (`email_verified` false) does not count.
+    """
+    if not st.user.is_logged_in or st.user.get("email_verified") is False:
+        return None
+    email = st.user.get("email")
+    return str(email) if email else None
+
+
+def current_access() -> Akses | None:
+    """This session's rights: LOKAL (admin) with login off; None when not logged in or not registered."""
+    if not login_enabled():
+        return akses.LOKAL
+    return akses.for_user(identity(), roles())
+
+
+def check_scope(name: str, params: dict[str, object]) -> None:
+    """Raise AccessError unless the current user may run query `name` with `params`."""
+    user = current_access()
+    if user is None:
+        raise AccessError("Silakan masuk terlebih dahulu.")
+    if not user.terbatas:
+        return
+    codes = queries.parse_wilayah(params.get("wilayah"), allow_many=True).split(",")
+    tingkat = params.get("tingkat")
+    if not user.boleh_kueri(name, codes, str(tingkat) if tingkat else None):
+        raise AccessError(f"Data wilayah ini di luar wilayah Anda ({regions.name_of(user.wilayah)}).")
+
+
+def actor() -> str:
+    """Who is changing data, for the audit log: the logged-in e-mail, or the OS user with login off."""
+    return (identity() if login_enabled() else None) or audit.os_user()
+
+
+def _login_screen() -> None:
+    st.title("Pantau e-KTP")
+    st.markdown("Dasbor ini hanya untuk pengguna terdaftar. Masuk dengan akun instansi Anda.")
+    st.button("Masuk", type="primary", icon=":material/login:", on_click=st.login, key="masuk")
+
+
+def _refused_screen(message: str) -> None:
+    st.title("Pantau e-KTP")
+    st.error(message)
+    if st.user.is_logged_in:
+        st.button("Keluar", icon=":material/logout:", on_click=st.logout, key="keluar")
+
+
+def _only(screen, title: str) -> None:
+    st.navigation([st.Page(screen, title=title, url_path="masuk", default=True)], position="hidden").run()
+    st.stop()
+
+
+def gate() -> Akses:
+    """Who is using the dashboard. With login on, anyone else gets the login screen and nothing more."""
+    if not login_enabled():
+        return akses.LOKAL
+    if not st.user.is_logged_in:
+        _only(_login_screen, "Masuk")
+    try:
+        found = akses.for_user(identity(), roles())
+    except RolesError as exc:
+        problem = str(exc)
+        _only(lambda: _refused_screen(problem), "Konfigurasi peran")
+    if found is None:
+        message = (
+            f"Akun {identity()} belum diberi peran di Pantau e-KTP. Hubungi admin agar akun Anda ditambahkan ke "
+            "berkas peran."
+            if identity()
+            else "Penyedia login tidak mengirim alamat e-mail yang terverifikasi untuk akun ini; akses ditolak."
+        )
+        _only(lambda: _refused_screen(message), "Belum terdaftar")
+    return found
+
+
+def _user_box(user: Akses) -> None:
+    if not login_enabled():
+        return
+    scope = f" · {regions.name_of(user.wilayah)}" if user.terbatas else ""
+    st.sidebar.caption(f"Masuk sebagai **{user.pengguna}**  \n{user.nama_peran}{scope}")
+    st.sidebar.button("Keluar", icon=":material/logout:", on_click=st.logout, key="keluar")
+
+
 def ensure_data() -> None:
-    """Build the demo data on an empty data directory (once), saying so."""
+    """Build the demo data on an empty data directory (once), saying so; never with login on."""
     store = database().store
-    if store.current_version() is not None:
+    if store.current_version() is not None or login_enabled():
         return
     from pantau import demo
 
@@ -145,14 +266,19 @@ def breadcrumb_text(code: str) -> str:
     return " › ".join(names)
 
 
-def _region_picker() -> None:
+def _region_picker(user: Akses) -> None:
     code = st.session_state["wilayah"]
     chain = regions.ancestors(code)
+    fixed_depth = len(regions.ancestors(user.wilayah)) - 1  # levels down to the user's own region are fixed
     st.sidebar.markdown("**Wilayah**")
     for depth, level in enumerate(regions.LEVELS[1:], start=1):
         parent = chain[depth - 1] if depth - 1 < len(chain) else None
         if parent is None:
             break
+        if depth <= fixed_depth:
+            name = regions.name_of(chain[depth]) or chain[depth]
+            st.sidebar.selectbox(regions.LEVEL_LABELS[level], [name], disabled=True, key=f"tetap_{level}")
+            continue
         options = _children(parent)
         if not options:
             break
@@ -172,20 +298,29 @@ def _region_picker() -> None:
             break
     found = st.sidebar.text_input("Cari wilayah menurut nama", key="cari_wilayah", placeholder="mis. Sragen")
     if found:
-        hits = search_regions(found)
+        hits = [(c, label) for c, label in search_regions(found) if user.boleh_lihat(c)]
         if not hits:
             st.sidebar.caption("Tidak ada wilayah yang cocok.")
         for hit_code, label in hits[:8]:
             st.sidebar.button(label, key=f"hasil_{hit_code}", on_click=_set_region, args=(hit_code,))
 
 
-def frame() -> Context:
-    """Draw the shared sidebar (region, date), sync the URL, and return this rerun's context."""
+def frame(user: Akses = akses.LOKAL) -> Context:
+    """Draw the shared sidebar (region, date), sync the URL, and return this rerun's context.
+
+    The region, from the URL or the picker, is clamped to what `user` may see.
+    """
     db = database()
     if "wilayah" not in st.session_state:
         st.session_state["wilayah"] = _initial_region()
+    wanted = st.session_state["wilayah"]
+    if not user.boleh_lihat(wanted):
+        own = regions.name_of(user.wilayah) or user.wilayah
+        st.warning(f"Anda hanya berhak melihat {own} dan wilayah di bawahnya; yang ditampilkan: {own}.")
+        _set_region(user.batasi(wanted))
+    _user_box(user)
     latest = db.latest_date()
-    _region_picker()
+    _region_picker(user)
     pinned = url_date("tanggal")
     earliest = latest - timedelta(days=3650) if latest else None
     chosen = None
@@ -210,6 +345,7 @@ def frame() -> Context:
         tanggal_terbaru=latest,
         version=db.version,
         demo=is_demo(db.store),
+        pengguna=user,
     )
 
 
@@ -280,6 +416,8 @@ def show_error(exc: Exception) -> None:
     """A user-facing message instead of a traceback."""
     if isinstance(exc, IngestError):
         st.error(exc.message)
+    elif isinstance(exc, AccessError | RolesError):
+        st.error(str(exc))
     elif isinstance(exc, QueryError | StoreError):
         st.error(str(exc))
     else:

@@ -40,10 +40,12 @@ def proses(
     replace: bool = False,
     check_only: bool = False,
     max_mb: int,
+    actor: str | None = None,
 ) -> Hasil:
     """Validate (and unless `check_only`, publish) an uploaded file; a rejection writes nothing.
 
-    `snapshot_date` only applies to coverage reports (rekam) without a `tanggal` column.
+    `snapshot_date` only applies to coverage reports (rekam) without a `tanggal` column. `actor` (the
+    logged-in user, or the OS user when login is off) is written to the audit log.
     """
     try:
         report = ingest_file(
@@ -56,6 +58,7 @@ def proses(
             replace=replace,
             check_only=check_only,
             max_bytes=max_mb * BYTES_PER_MB,
+            actor=actor,
         )
     except IngestError as exc:
         return Hasil(berhasil=False, disimpan=False, pesan=exc.message)

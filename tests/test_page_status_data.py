@@ -77,7 +77,7 @@ def test_directory_version_and_demo_notice(monkeypatch, data_dir):
     assert f"versi data `{Store(data_dir).current_version()}`" in texts(at)
     assert any("DATA DEMO" in i.value for i in at.info)
     assert [t.label for t in at.tabs] == ["Snapshot", "Kelengkapan laporan", "Peringatan", "Kalender pemilu",
-                                          "Unggah data"]
+                                          "Unggah data", "Riwayat perubahan"]
 
 
 def test_snapshot_and_completeness_figures_equal_the_queries(monkeypatch, data_dir):
