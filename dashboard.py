@@ -30,7 +30,7 @@ page = st.navigation(PAGES, position="hidden" if presenting else "sidebar")
 if presenting:  # full-screen slides instead of the page, on any page's URL
     try:
         ui.ensure_data()
-        presentasi.show()
+        presentasi.show(pengguna)
     except Exception as exc:  # the frame must never show a traceback to a room of officials
         ui.show_error(exc)
     st.stop()

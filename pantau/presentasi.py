@@ -13,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from pantau import fmt, slides, ui
+from pantau import akses, fmt, slides, ui
 
 FLAG = "presentasi"
 SLIDE = "slide"
@@ -204,10 +204,11 @@ def _leave(wilayah: str) -> None:
     st.session_state.pop("pres_tampil", None)
 
 
-def show() -> None:
-    """The presentation view; the caller has checked `active()` and skips the normal page."""
+def show(user: akses.Akses = akses.LOKAL) -> None:
+    """The presentation view; the caller has checked `active()` and skips the normal page. The
+    region is clamped to what `user` may see."""
     st.html(CSS)
-    ctx = ui.url_context()
+    ctx = ui.url_context(user)
     if not ctx.has_data:
         ui.no_data("Belum ada data untuk dipresentasikan.")
         return

@@ -349,10 +349,15 @@ def frame(user: Akses = akses.LOKAL) -> Context:
     )
 
 
-def url_context() -> Context:
-    """The context from the URL alone (wilayah, tanggal), without the sidebar: for presentation mode."""
+def url_context(user: Akses = akses.LOKAL) -> Context:
+    """The context from the URL alone (wilayah, tanggal), without the sidebar: for presentation mode.
+    The region is clamped to what `user` may see, as in the frame."""
     db = database()
     code = _initial_region()
+    if not user.boleh_lihat(code):
+        own = regions.name_of(user.wilayah) or user.wilayah
+        st.warning(f"Anda hanya berhak melihat {own} dan wilayah di bawahnya; yang ditampilkan: {own}.")
+        code = user.batasi(code)
     latest = db.latest_date()
     pinned = url_date("tanggal")
     return Context(
@@ -362,6 +367,7 @@ def url_context() -> Context:
         tanggal_terbaru=latest,
         version=db.version,
         demo=is_demo(db.store),
+        pengguna=user,
     )
 
 

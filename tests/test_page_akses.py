@@ -302,3 +302,14 @@ def test_an_upload_by_the_admin_is_logged_with_the_login_email_and_the_file_hash
     last = audit.entries(store)[-1]
     assert (last.oleh, last.berkas, last.aksi, last.unit) == (ADMIN, "laporan.csv", "ingest", ["34.01.01"])
     assert last.sha256 == hashlib.sha256(report).hexdigest()
+
+
+def test_presentation_mode_keeps_a_scoped_user_in_their_region(monkeypatch, data_dir, query_log):
+    """Slides are built from the URL alone; an edited `wilayah` is clamped there too."""
+    at = open_as(monkeypatch, data_dir, PROVINSI, presentasi="1", wilayah="34")
+    assert any("hanya berhak melihat" in w.value for w in at.warning)
+    ran = {str(params.get("wilayah", "")) for _, params in query_log}
+    assert ran and all(code == "33" or code.startswith("33.") for code in ran), ran
+    text = shown_text(at)
+    assert "Jawa Tengah" in text
+    assert not any(name in text for name in YOGYA_NAMES), "data of DI Yogyakarta reached a Jawa Tengah head"
