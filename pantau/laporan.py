@@ -32,6 +32,13 @@ LAMPU = {
 }
 
 
+def light_text(card: Rapor) -> tuple[str, str, str]:
+    """Label, meaning and colour of a rapor's light ('TANPA DATA' for a region without reports)."""
+    if card.persen_rekam is None:
+        return "TANPA DATA", "belum ada laporan perekaman", LAMPU[None][2]
+    return LAMPU[card.lampu]
+
+
 class LaporanError(ValueError):
     """The pack cannot be made for this choice (no data, no region); the message is for the user."""
 
@@ -650,7 +657,7 @@ def _pdf_narrative(pdf: _Pdf, pack: Pack) -> None:
 def _pdf_rapor(pdf: _Pdf, pack: Pack, card: Rapor) -> None:
     c = pdf.c
     top = pdf.title(rapor_title(card), rapor_subtitle(card, pack)) - 14
-    label, meaning, color = LAMPU[card.lampu]
+    label, meaning, color = light_text(card)
     # the light: a dark housing, merah on top, kuning, hijau below; only the card's own lamp lit
     x0 = MARGIN
     pdf.color("#2B2B2B")
@@ -990,7 +997,7 @@ class _Deck:
         pack = self.pack
         slide = self.new(rapor_title(card))
         self.box(slide, 0.5, 1.1, 12.3, 0.5, rapor_subtitle(card, pack), size=16, color="#444444")
-        label, meaning, color = LAMPU[card.lampu]
+        label, meaning, color = light_text(card)
         housing = slide.shapes.add_shape(
             MSO_SHAPE.ROUNDED_RECTANGLE, _inches(0.5), _inches(1.9), _inches(1.2), _inches(3.3)
         )
