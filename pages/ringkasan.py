@@ -193,8 +193,13 @@ with st.container(border=True):
         f"PDF dan PPTX (bisa disunting) untuk {ctx.nama_wilayah}, data per {fmt.tanggal(ctx.tanggal)} dibanding "
         f"{fmt.tanggal(banding)}: slide utama, ringkasan naratif, dan rapor tiap {child_level} dengan lampu status."
     )
-    if st.button("Siapkan bahan rapat", icon=":material/slideshow:", key="siapkan_bahan_rapat"):
-        st.session_state["bahan_rapat"] = wanted
+    st.button(
+        "Siapkan bahan rapat",
+        icon=":material/slideshow:",
+        key="siapkan_bahan_rapat",
+        on_click=st.session_state.__setitem__,
+        args=("bahan_rapat", wanted),
+    )
     if st.session_state.get("bahan_rapat") == wanted:
         try:
             with st.spinner("Menyusun bahan rapat (grafik digambar satu per satu, bisa sampai satu menit)..."):

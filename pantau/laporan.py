@@ -746,10 +746,12 @@ class _Deck:
         self.total = total
         self.page = 0
 
-    def new(self, title: str, size: float = 28):
+    def new(self, title: str, size: float | None = None):
         from pptx.enum.text import PP_ALIGN
         from pptx.util import Pt
 
+        # one line in the 11-inch title box: about 0,55 em per character of DejaVu/Calibri
+        size = size or next((s for s in (28, 26, 24, 22) if len(title) * s * 0.55 <= 11 * 72), 20)
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[5])  # "Title Only": a real title placeholder
         shape = slide.shapes.title
         shape.left, shape.top, shape.width, shape.height = _inches(0.5), _inches(0.3), _inches(11.0), _inches(0.8)

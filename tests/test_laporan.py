@@ -382,3 +382,21 @@ def test_cli_failed_write_is_a_clear_message(hand_db: Database):
     result = run_cli(hand_db.store.data_dir, "laporan", "--wilayah", "34.04", "--out", "/proc/bahan-rapat.pptx")
     assert result.returncode == 1
     assert "Tidak bisa menulis ke /proc/bahan-rapat.pptx" in result.stderr
+
+
+# --- the dashboard -----------------------------------------------------------------------------------
+
+
+def test_ringkasan_prepares_both_files_on_click(db: Database, monkeypatch: pytest.MonkeyPatch):
+    from tests.apptest import open_dashboard
+
+    at = open_dashboard(monkeypatch, db.store.data_dir, "pages/ringkasan.py", wilayah=DIY)
+    assert not at.exception, at.exception[0].message[:2000]
+    assert "Unduh bahan rapat" in [s.value for s in at.subheader]
+    assert not at.get("download_button")  # nothing is built before the click
+    at.button(key="siapkan_bahan_rapat").click().run(timeout=900)
+    assert not at.exception, at.exception[0].message[:2000]
+    assert not at.error, [e.value for e in at.error]
+    assert [b.label for b in at.get("download_button")] == ["Unduh PDF", "Unduh PPTX"]
+    at.run(timeout=900)  # a rerun (e.g. after a download) keeps the buttons, from the cache
+    assert [b.label for b in at.get("download_button")] == ["Unduh PDF", "Unduh PPTX"]
