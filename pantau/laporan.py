@@ -338,6 +338,7 @@ def rapor_gap(card: Rapor) -> str:
 
 # --- PDF (reportlab) -----------------------------------------------------------------------------
 
+RANKING_ONE_COLUMN = 18
 PAGE_W, PAGE_H = 960.0, 540.0  # points: 13,33 x 7,5 inci, 16:9 like the slides
 MARGIN = 36.0
 
@@ -446,9 +447,15 @@ class _Pdf:
         return y - 8
 
     def image(self, png: bytes, x: float, y: float, w: float, h: float) -> None:
+        """A chart image, flattened on white first: reportlab keeps only a hard mask of a PNG's alpha,
+        which would draw the half-transparent DATA DEMO watermark solid."""
+        from PIL import Image
         from reportlab.lib.utils import ImageReader
 
-        self.c.drawImage(ImageReader(io.BytesIO(png)), x, y, w, h, preserveAspectRatio=True, anchor="n", mask="auto")
+        picture = Image.open(io.BytesIO(png)).convert("RGBA")
+        flat = Image.new("RGBA", picture.size, "white")
+        flat.alpha_composite(picture)
+        self.c.drawImage(ImageReader(flat.convert("RGB")), x, y, w, h, preserveAspectRatio=True, anchor="n")
 
     def bullets(
         self, items: Sequence[str], x: float, y: float, width: float, size: float = 14, bottom: float = 42
@@ -543,16 +550,21 @@ def _footer(pack: Pack, slide=None) -> str:
     return text + (f" · Batas wilayah: {attribution}" if attribution else "")
 
 
-def _image_figure(figure, css_height: float):
+def _image_figure(figure, css_height: float, font_scale: float = 1.0):
     """The slide's figure without its own title and source line (the page carries both)."""
     from pantau.slides import for_projector
 
-    out = for_projector(figure, height=round(css_height), scale=1.0)
+    out = for_projector(figure, height=round(css_height), scale=font_scale)
+    # for_projector keeps only the size of an annotation's font: give back each one's colour, so the
+    # DATA DEMO watermark stays faint
+    colors = {a.name: a.font.color for a in figure.layout.annotations if a.name and a.font.color}
+    for annotation in out.layout.annotations:
+        if annotation.name in colors:
+            annotation.font.color = colors[annotation.name]
     # the legend above everything, clear of an axis drawn at the top (the ranking's)
     axis_on_top = any(axis.side == "top" for axis in out.select_xaxes())
-    return out.update_layout(
-        legend=dict(yref="container", y=0.99, yanchor="top"), margin=dict(t=78 if axis_on_top else 48)
-    )
+    top = (30 if axis_on_top else 8) + (40 if out.layout.showlegend is not False else 0)
+    return out.update_layout(legend=dict(yref="container", y=0.99, yanchor="top"), margin=dict(t=top))
 
 
 def render_pdf(pack: Pack, out) -> None:
@@ -628,7 +640,21 @@ def _pdf_slide(pdf: _Pdf, pack: Pack, slide, index: int) -> None:
     if side:
         side_w = width * (0.55 if table is not None and figure is not None else 0.34)
     main_w = width - side_w - (18 if side else 0)
-    if figure is not None:
+    halves = _ranking_halves(pack) if slide.key == "peringkat" else None
+    if halves:
+        # a long ranking as two columns of bars over the full width, so up to 60 regions stay legible;
+        # the bullets become one line of small print above them
+        for bullet in bullets:
+            y = pdf.wrapped(MARGIN, y - 4, bullet, 11, width, color="#444444") - 2
+        key = f"Batang oranye: di bawah target {fmt.persen(pack.target_persen)} · " if pack.target_persen else ""
+        y = pdf.wrapped(MARGIN, y - 4, key + "arsir: 100% atau lebih dari wajib KTP", 11, width, color="#444444")
+        body_h = y - bottom
+        half_w = (width - 16) / 2
+        for i, half in enumerate(halves):
+            png = pack.image(f"{index}-{slide.key}-{i}", _image_figure(half, body_h, font_scale=0.8), half_w, body_h)
+            pdf.image(png, MARGIN + i * (half_w + 16), bottom, half_w, body_h)
+        side = False
+    elif figure is not None:
         fig_h = max(body_h, min(float(figure.layout.height or body_h), body_h * 1.5))
         fig_w = main_w * fig_h / body_h
         png = pack.image(f"{index}-{slide.key}", _image_figure(figure, fig_h), fig_w, fig_h)
@@ -641,10 +667,28 @@ def _pdf_slide(pdf: _Pdf, pack: Pack, slide, index: int) -> None:
         y_side = y - 4
         if figure is not None and table is not None:
             header, rows, numeric = table_cells(table, limit=10)
-            y_side = pdf.table(header, rows, x, y_side, side_w, body_h * 0.7, numeric, size=13) - 18
+            y_side = pdf.table(header, rows, x, y_side, side_w, body_h * 0.7, numeric, size=13, padding=4) - 18
         if bullets:
             pdf.bullets(bullets, x, y_side - 10, side_w, size=13 if len(bullets) > 3 else 14, bottom=bottom)
     pdf.furniture(_footer(pack, slide))
+
+
+def _ranking_halves(pack: Pack) -> list | None:
+    """The ranking of a long list of children (more than RANKING_ONE_COLUMN) as two bar charts,
+    the higher half and the lower half; None for a short list."""
+    ranked = pack.peringkat.filter(pl.col("persen_rekam").is_not_null()).sort(
+        ["persen_rekam", "kode_wilayah"], descending=[True, False]
+    )
+    if ranked.height <= RANKING_ONE_COLUMN:
+        return None
+    if ranked.height > 60:  # as charts.ranking_bar: the 30 highest and the 30 lowest
+        ranked = pl.concat([ranked.head(30), ranked.tail(30)])
+    middle = (ranked.height + 1) // 2
+    parts = (ranked.head(middle), ranked.tail(ranked.height - middle))
+    figures = [
+        charts.ranking_bar(part, target_persen=pack.target_persen, as_of=pack.tanggal, demo=pack.demo) for part in parts
+    ]
+    return [figure.update_layout(showlegend=False) for figure in figures]  # the page explains the colours
 
 
 def _pdf_narrative(pdf: _Pdf, pack: Pack) -> None:
