@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from pantau import charts, fmt, narasi, regions
-from pantau.queries import Database, child_level
+from pantau.queries import Database, child_level, parse_wilayah
 
 SOURCE = "Sumber: laporan Disdukcapil kabupaten/kota"
 KUNING_POIN = 2.0  # within this many points below target the light is amber
@@ -117,10 +117,6 @@ class Pack:
             parts.append("DATA DEMO: bukan data resmi")
         return " · ".join(parts)
 
-    @property
-    def child_label(self) -> str:
-        return regions.LEVEL_LABELS[child_level(self.wilayah)] if regions.level_of(self.wilayah) != "desa" else ""
-
     def image(self, key: str, figure, css_width: float, css_height: float, scale: float = 2.5) -> bytes:
         """PNG of a slide's figure laid out at css_width x css_height (1 CSS px drawn as 1 pt, so
         the chart's 16 px text reads as 16 pt), rendered once per pack."""
@@ -152,8 +148,6 @@ def collect(
 ) -> Pack:
     """Run the queries of a pack for `wilayah` as of `tanggal` (default: the latest report), compared
     with `banding` (default: a week earlier). Raises LaporanError when there is nothing to report."""
-    from pantau.queries import parse_wilayah
-
     wilayah = parse_wilayah(wilayah)
     tanggal = tanggal or db.latest_date()
     if tanggal is None:
@@ -174,6 +168,9 @@ def collect(
     dua_minggu = _row(db.run("ringkasan", {"wilayah": wilayah, "tanggal": tanggal - timedelta(days=14)}).rows)
     level_label = regions.LEVEL_LABELS[child_level(wilayah)].lower() if not is_village else "wilayah"
     story = narasi.briefing(ringkasan, banding_row, dua_minggu, peringkat.to_dicts(), hitung, level_label)
+    rapor = [] if is_village else report_cards(db, wilayah, tanggal, banding, peringkat)
+    if not any(card.persen_rekam is not None for card in rapor):
+        rapor = []  # e.g. villages of a store kept per kecamatan: no card would carry a figure
     if slides is None:
         from pantau import slides as slide_builder
 
@@ -190,7 +187,7 @@ def collect(
         peringkat=peringkat,
         narasi=story,
         slides=list(slides),
-        rapor=[] if is_village else report_cards(db, wilayah, tanggal, banding, peringkat),
+        rapor=rapor,
     )
 
 
@@ -278,6 +275,15 @@ def cover_lines(pack: Pack) -> list[str]:
     lines = [f"Data per {fmt.hari(pack.tanggal)}", f"Dibandingkan dengan {fmt.tanggal(pack.banding)}"]
     if pack.target_persen is not None:
         lines.append(f"Target cakupan {fmt.persen(pack.target_persen)}")
+    return lines
+
+
+def narrative_lines(pack: Pack) -> list[str]:
+    """The narrative sentences, and why there are no rapor pages when a region has children but none reported."""
+    lines = list(pack.narasi) or ["Data belum cukup untuk menyusun ringkasan naratif."]
+    if not pack.rapor and regions.level_of(pack.wilayah) != "desa":
+        level = regions.LEVEL_LABELS[child_level(pack.wilayah)].lower()
+        lines.append(f"Rapor per {level} tidak disertakan: belum ada laporan perekaman per {level}.")
     return lines
 
 
@@ -693,7 +699,7 @@ def _ranking_halves(pack: Pack) -> list | None:
 
 def _pdf_narrative(pdf: _Pdf, pack: Pack) -> None:
     y = pdf.title("Ringkasan naratif", f"{pack.nama_wilayah}, data per {fmt.tanggal(pack.tanggal)}")
-    sentences = pack.narasi or ["Data belum cukup untuk menyusun ringkasan naratif."]
+    sentences = narrative_lines(pack)
     pdf.bullets(sentences, MARGIN, y - 24, PAGE_W - 2 * MARGIN, size=18, bottom=42)
     pdf.furniture(_footer(pack))
 
@@ -1033,7 +1039,7 @@ class _Deck:
             size=16,
             color="#444444",
         )
-        sentences = pack.narasi or ["Data belum cukup untuk menyusun ringkasan naratif."]
+        sentences = narrative_lines(pack)
         self.box(slide, 0.5, 1.8, 12.3, 5.0, sentences, size=18, bullet=True, name="Narasi")
         self.furniture(slide, _footer(pack))
 

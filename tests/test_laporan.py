@@ -400,3 +400,15 @@ def test_ringkasan_prepares_both_files_on_click(db: Database, monkeypatch: pytes
     assert [b.label for b in at.get("download_button")] == ["Unduh PDF", "Unduh PPTX"]
     at.run(timeout=900)  # a rerun (e.g. after a download) keeps the buttons, from the cache
     assert [b.label for b in at.get("download_button")] == ["Unduh PDF", "Unduh PPTX"]
+
+
+def test_no_rapor_pages_when_no_child_reported(hand_db: Database):
+    # the hand store reports per kecamatan: a kecamatan's villages carry no figures of their own
+    pack = laporan.collect(hand_db, "34.01.01", HAND_DAY, HAND_BEFORE, slides=[])
+    assert pack.rapor == []
+    assert laporan.page_count(pack) == 2
+    assert laporan.narrative_lines(pack)[-1] == (
+        "Rapor per desa/kelurahan tidak disertakan: belum ada laporan perekaman per desa/kelurahan."
+    )
+    with pytest.raises(laporan.LaporanError, match="Belum ada laporan perekaman untuk Kricak"):
+        laporan.collect(hand_db, "34.71.01.1001", HAND_DAY, slides=[])
