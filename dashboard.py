@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pantau import ui
+from pantau import presentasi, ui
 
 st.set_page_config(
     page_title="Pantau e-KTP", page_icon=":material/badge:", layout="wide", initial_sidebar_state="auto"
@@ -20,10 +20,19 @@ PAGES = [
         url_path="hitung-mundur",
     ),
     st.Page("pages/analisis.py", title="Analisis wilayah", icon=":material/table_view:", url_path="analisis"),
+    st.Page("pages/sasaran.py", title="Sasaran jemput bola", icon=":material/directions_walk:", url_path="sasaran"),
     st.Page("pages/status_data.py", title="Status data", icon=":material/fact_check:", url_path="status-data"),
 ]
 
-page = st.navigation(PAGES)
+presenting = presentasi.active()
+page = st.navigation(PAGES, position="hidden" if presenting else "sidebar")
+if presenting:  # full-screen slides instead of the page, on any page's URL
+    try:
+        ui.ensure_data()
+        presentasi.show()
+    except Exception as exc:  # the frame must never show a traceback to a room of officials
+        ui.show_error(exc)
+    st.stop()
 try:
     ui.ensure_data()
     st.session_state["konteks"] = ui.frame()

@@ -23,7 +23,7 @@ from bench.measure import load_average, peak_rss_mb, write_json
 
 CACHE_ENV = "PANTAU_BENCH_CACHE"
 DEFAULT_CACHE = Path.home() / ".cache" / "pantau-bench"
-FORMAT = 1  # bump when the way a scale is built changes, so old caches are rebuilt
+FORMAT = 2  # bump when the way a scale is built changes, so old caches are rebuilt (2: rollups, monthly warnings)
 THREE_YEARS = 3 * 365
 
 
@@ -173,7 +173,8 @@ def _build_replicate(spec: Scale, data: Path, log, cache_dir) -> dict:
     whole spans (689 days), written straight into one new version: exactly replicas x the rows and the
     files of the 1x store, same values, same file sizes. Not through ingest: the rows were validated
     when the 1x store was built, and only dates change."""
-    from pantau.store import Store, partition_path
+    from pantau import agregat
+    from pantau.store import Store, partition_path, write_parquet
 
     source = data_dir("kecamatan", cache_dir)
     if cached("kecamatan", cache_dir) is None:
@@ -186,34 +187,38 @@ def _build_replicate(spec: Scale, data: Path, log, cache_dir) -> dict:
     target = Store(data)
     target.reference_files()
     root = data / "store" / "v000001"
-    for kind in ("rekam", "peringatan"):
-        for path in snapshot.files[kind]:
-            frame = pl.read_parquet(path)
-            day = frame["tanggal"][0] if frame.height else None
-            for k in range(spec.replicas):
-                shifted = frame.with_columns(pl.col("tanggal") - pl.duration(days=k * span))
-                rel = partition_path(kind, day - timedelta(days=k * span)) if day else None
-                if rel is None:
-                    continue
-                (root / rel).parent.mkdir(parents=True, exist_ok=True)
-                shifted.write_parquet(root / rel, compression="zstd", statistics=True)
-        log(f"{kind}: {len(snapshot.files[kind])} files x {spec.replicas}")
-    cetak = pl.concat([pl.read_parquet(p) for p in snapshot.files["cetak"]], how="vertical_relaxed")
-    cetak = pl.concat(
-        [cetak.with_columns(pl.col("tanggal") - pl.duration(days=k * span)) for k in range(spec.replicas)]
-    )
-    for (month,), part in cetak.with_columns(bulan=pl.col("tanggal").dt.truncate("1mo")).partition_by(
-        "bulan", as_dict=True
-    ).items():
-        rel = partition_path("cetak", month)
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        part = part.drop("bulan").sort("tanggal", "kode_wilayah")
-        part.write_parquet(root / rel, compression="zstd", statistics=True)
+    for path in snapshot.files["rekam"]:
+        frame = pl.read_parquet(path)
+        day = frame["tanggal"][0] if frame.height else None
+        for k in range(spec.replicas):
+            if day is None:
+                continue
+            shifted = frame.with_columns(pl.col("tanggal") - pl.duration(days=k * span))
+            rel = partition_path("rekam", day - timedelta(days=k * span))
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            write_parquet(shifted, root / rel)
+    log(f"rekam: {len(snapshot.files['rekam'])} files x {spec.replicas}")
+    for kind in ("cetak", "peringatan"):  # monthly files: shift the rows, then split by month again
+        rows = pl.concat([pl.read_parquet(p) for p in snapshot.files[kind]], how="vertical_relaxed")
+        rows = pl.concat(
+            [rows.with_columns(pl.col("tanggal") - pl.duration(days=k * span)) for k in range(spec.replicas)]
+        )
+        for (month,), part in rows.with_columns(bulan=pl.col("tanggal").dt.truncate("1mo")).partition_by(
+            "bulan", as_dict=True
+        ).items():
+            rel = partition_path(kind, month)
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            write_parquet(part.drop("bulan").sort("tanggal", "kode_wilayah"), root / rel)
+        log(f"{kind}: {rows.height:,} rows")
     for path in snapshot.files["pemilu"]:
         shutil.copy2(path, root / "pemilu.parquet")
     (data / "CURRENT").write_text("v000001", encoding="ascii")
     (data / "DEMO").write_text(f"Data demo Pantau e-KTP (benchmark {spec.name}).\n", encoding="utf-8")
-    return {"span_days": span, "replicas": spec.replicas, "source": str(source)}
+    t0 = time.perf_counter()
+    agregat.rebuild(target)  # the rollup, from every report, as `python -m pantau agregat` does
+    log(f"agregat rebuilt in {time.perf_counter() - t0:.1f} s")
+    return {"span_days": span, "replicas": spec.replicas, "source": str(source),
+            "agregat_seconds": round(time.perf_counter() - t0, 1)}
 
 
 def build(name: str, cache_dir: str | os.PathLike | None = None, log=print) -> dict:

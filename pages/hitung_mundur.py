@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from pantau import charts, fmt, proyeksi, regions, ui
+from pantau import charts, fmt, proyeksi, regions, skenario, ui
 from pantau.queries import child_level
 
 ctx = ui.context()
@@ -87,6 +87,54 @@ else:
     st.plotly_chart(charts.burn_down(tren, target, day, c["nama_pemilu"], pace=laju, as_of=ctx.tanggal, demo=ctx.demo),
                     key="grafik_sisa", theme=None)
 
+st.subheader("Skenario: bagaimana jika laju berubah?")
+print_log = ctx.tingkat in ("nasional", "provinsi", "kabkota")  # print logs are kept per kabupaten/kota
+bawaan = None
+if print_log:
+    # the log from twice the supply window back, so a log older than the window is seen as such
+    log = ui.query("cetak_harian", wilayah=ctx.wilayah, dari=ctx.tanggal - timedelta(days=2 * skenario.SUPPLY_DAYS),
+                   sampai=ctx.tanggal)
+    stock = ui.query("blangko_harian", wilayah=ctx.wilayah, dari=ctx.tanggal - timedelta(days=skenario.SUPPLY_DAYS),
+                     sampai=ctx.tanggal)
+    bawaan = skenario.bawaan_cetak(log, stock, ui.query("blangko_wilayah", wilayah=ctx.wilayah, tanggal=ctx.tanggal),
+                                   ctx.tanggal)
+supply_help = {"diterima": "Bawaan: rata-rata blangko diterima 28 hari terakhir.",
+               "turunan": "Bawaan: diturunkan dari perubahan stok ditambah kartu tercetak, 28 hari terakhir.",
+               "tidak_ada": "Tidak ada data stok blangko: stok tidak dihitung sebagai pembatas."}
+inputs = st.columns(3)
+key = f"{ctx.wilayah}_{ctx.tanggal}"
+pace = inputs[0].number_input("Laju perekaman (orang/hari)", min_value=0, value=max(round(laju or 0), 0), step=10,
+                              key=f"skenario_laju_{key}", help="Bawaan: laju 14 hari terakhir.")
+capacity = inputs[1].number_input(
+    "Kapasitas cetak (keping/hari)", min_value=0, value=round(bawaan.kapasitas or 0) if bawaan else 0, step=10,
+    key=f"skenario_cetak_{key}", disabled=not print_log, help="Bawaan: rata-rata cetak 14 hari terakhir.")
+supply = inputs[2].number_input(
+    "Pasokan blangko (keping/minggu)", min_value=0, value=round(bawaan.pasokan or 0) if bawaan else 0, step=50,
+    key=f"skenario_blangko_{key}", disabled=not (bawaan and bawaan.stok is not None),
+    help=supply_help[bawaan.sumber_pasokan] if bawaan else None)
+s = skenario.Skenario(
+    tanggal=ctx.tanggal, wajib_ktp=c["wajib_ktp"], sudah_rekam=c["sudah_rekam"], target_persen=target,
+    prr=next(iter(ui.query("ringkasan", **ctx.params())["prr"]), None), blangko_sisa=bawaan.stok if bawaan else None,
+    laju_rekam=pace, kapasitas_cetak=capacity, pasokan_blangko=supply, tanggal_pemilu=day)
+BADGE = {True: ":green-badge[Sebelum Hari H]", False: ":red-badge[Sesudah Hari H]", None: ""}
+DONE = {"Perekaman": ":green-badge[Sudah tercapai]", "Pencetakan": ":green-badge[Tidak ada antrean]"}
+for label, hasil, text in (("Perekaman", skenario.rekam(s), skenario.teks_rekam),
+                           ("Pencetakan", skenario.cetak(s) if print_log else None, skenario.teks_cetak)):
+    box = st.container(border=True)
+    if hasil is None:
+        box.markdown(f"**{label}** · Log cetak dicatat per kabupaten/kota: pilih kabupaten/kota atau wilayah di "
+                     "atasnya untuk skenario pencetakan.")
+        continue
+    badge = DONE[label] if hasil.status == skenario.SUDAH else BADGE[hasil.tepat_waktu]
+    box.markdown(f"**{label}** {badge}  \n{text(s, hasil)}")
+notes = ["Laju per hari kalender; pasokan mingguan dihitung merata per hari; perekaman baru dianggap langsung siap "
+         "cetak (penunggalan tidak dimodelkan)."]
+if bawaan and bawaan.kapasitas is None:
+    notes.insert(0, f"Belum ada log cetak 14 hari terakhir untuk {ctx.nama_wilayah}: isi kapasitas cetak sendiri.")
+if bawaan and bawaan.stok is not None:
+    notes.insert(0, f"Stok blangko {fmt.jumlah(bawaan.stok, 'keping')} per {fmt.tanggal(bawaan.tanggal_stok)}.")
+st.caption(" ".join(notes))
+
 if ctx.tingkat != "desa":
     level = regions.LEVEL_LABELS[child_level(ctx.wilayah)].lower()
     st.subheader(f"{level.capitalize()} berisiko tidak mencapai target pada Hari H")
@@ -117,4 +165,5 @@ if ctx.tingkat != "desa":
             alignment="right", help="Orang yang masih kurang untuk target pada hari pemilu bila laju ini bertahan.")
         st.dataframe(table, hide_index=True, key="tabel_risiko", height=min(38 + 35 * table.height, 38 + 35 * 25),
                      column_config={"Wilayah": st.column_config.TextColumn(pinned=True), **right})
+
 finish()

@@ -5,13 +5,14 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from pantau import charts, fmt, laporan, narasi, regions, ui
+from pantau import charts, fmt, laporan, narasi, presentasi, regions, ui
 
 ctx = ui.context()
 ui.header(ctx, "Ringkasan perekaman e-KTP", "Berapa yang sudah rekam, berapa yang tersisa, dan siapa yang tertinggal?")
 if not ctx.has_data:
     ui.no_data()
     st.stop()
+presentasi.start_button(ctx)
 
 summary = ui.query("ringkasan", **ctx.params())
 countdown = ui.query("hitung_mundur", **ctx.params())

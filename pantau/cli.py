@@ -1,4 +1,4 @@
-"""The `python -m pantau` command: demo, ingest, query, check, laporan."""
+"""The `python -m pantau` command: demo, ingest, query, sasaran, check, laporan."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
 
-from pantau import ingest, queries
+from pantau import fmt, ingest, queries, regions
 from pantau.config import ConfigError, load_settings
 from pantau.store import Store, StoreError
 
@@ -32,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--level", choices=("kecamatan", "desa"), default="kecamatan", help="tingkat unit laporan")
     demo.add_argument("--provinsi", help="batasi ke kode provinsi, dipisah koma (mis. 33,34)")
     demo.add_argument("--seed", type=int, default=2024)
+    demo.add_argument(
+        "--years", type=int, help="rentang data dalam tahun sampai tanggal akhir demo (bawaan: sejak 2 Januari 2023)"
+    )
 
     load = commands.add_parser("ingest", help="validasi lalu simpan berkas rekam, cetak atau pemilu")
     load.add_argument("kind", choices=tuple(ingest.SPECS), help="jenis data")
@@ -52,6 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--banding", help="tanggal pembanding YYYY-MM-DD (bawaan: seminggu sebelum --tanggal)")
     pack.add_argument("--format", choices=("pdf", "pptx"), help="bawaan: dari akhiran nama --out")
     pack.add_argument("--out", required=True, type=Path, help="berkas keluaran, mis. bahan-rapat.pdf")
+
+    commands.add_parser("agregat", help="bangun ulang ringkasan per wilayah dan hari (agregat) dari semua laporan")
+    worklist = commands.add_parser("sasaran", help="daftar sasaran jemput bola (XLSX, PDF atau CSV) untuk tim lapangan")
+    worklist.add_argument("--wilayah", required=True, help="kode wilayah Kemendagri (mis. 33.14)")
+    worklist.add_argument("--tanggal", help="data per tanggal YYYY-MM-DD (bawaan: laporan terbaru)")
+    worklist.add_argument("--tingkat", choices=("desa", "kecamatan"), help="unit sasaran (bawaan: desa)")
+    worklist.add_argument("--jumlah", type=int, default=20, help="jumlah unit teratas, 0 = semua (bawaan: 20)")
+    worklist.add_argument("--format", choices=("xlsx", "pdf", "csv"), required=True)
+    worklist.add_argument("--out", type=Path, required=True, help="berkas keluaran")
 
     check = commands.add_parser("check", help="periksa store, atau validasi berkas tanpa menyimpan")
     check.add_argument("files", nargs="*", type=Path)
@@ -83,7 +96,12 @@ def _run_demo(store: Store, args: argparse.Namespace) -> int:
     from pantau import demo
 
     provinces = [p.strip() for p in args.provinsi.split(",")] if args.provinsi else None
-    summary = demo.build(store, level=args.level, seed=args.seed, provinces=provinces, progress=print)
+    span = {}
+    if args.years is not None:
+        if not 1 <= args.years <= 5:
+            raise UsageError("--years harus antara 1 dan 5.")
+        span["start"] = demo.DEMO_END - timedelta(days=round(365.25 * args.years) - 1)
+    summary = demo.build(store, level=args.level, seed=args.seed, provinces=provinces, progress=print, **span)
     print(summary)
     return 0
 
@@ -150,6 +168,46 @@ def _run_laporan(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_agregat(store: Store, args: argparse.Namespace) -> int:
+    from pantau import agregat
+
+    started = time.perf_counter()
+    version = agregat.rebuild(store)
+    if version is None:
+        print("Store masih kosong: tidak ada yang diringkas.")
+    else:
+        print(f"Agregat dibangun ulang (versi {version}) dalam {time.perf_counter() - started:.1f} detik.")
+def _run_sasaran(store: Store, args: argparse.Namespace) -> int:
+    from pantau import sasaran
+
+    if args.jumlah < 0:
+        raise UsageError("--jumlah tidak boleh negatif (0 = semua unit).")
+    params = {"wilayah": args.wilayah, "tanggal": args.tanggal, "tingkat": args.tingkat}
+    result = queries.Database(store).run("sasaran", {k: v for k, v in params.items() if v})
+    rows = result.rows
+    nama = regions.name_of(result.params["wilayah"]) or "Indonesia"
+    if rows.is_empty():
+        print(
+            f"Belum ada laporan perekaman untuk {nama} sampai {fmt.tanggal(result.params['tanggal'])}.", file=sys.stderr
+        )
+        return 1
+    demo = (store.data_dir / "DEMO").exists()
+    info = sasaran.lembar(rows, result.params["wilayah"], result.params["tingkat"], demo=demo)
+    shown = sasaran.top(rows, args.jumlah)
+    writer = {"xlsx": sasaran.to_xlsx, "pdf": sasaran.to_pdf, "csv": sasaran.to_csv}[args.format]
+    content = writer(shown, info)
+    try:
+        args.out.write_bytes(content)
+    except OSError as exc:
+        raise UsageError(f"Tidak dapat menulis {args.out}: {exc.strerror or exc}.") from None
+    print(
+        f"{fmt.angka(shown.height)} dari {fmt.jumlah(rows.height, 'unit')} ({info.satuan}) {nama}, data per "
+        f"{fmt.tanggal(info.tanggal)}, memuat {fmt.persen(shown['porsi_kumulatif'][-1])} belum rekam: "
+        f"ditulis ke {args.out}"
+    )
+    return 0
+
+
 def _run_check(store: Store, args: argparse.Namespace) -> int:
     if not args.files:
         damaged = store.damaged_files()
@@ -163,6 +221,8 @@ def _run_check(store: Store, args: argparse.Namespace) -> int:
                 "Pulihkan berkas itu dari cadangan, atau kirim ulang data tanggal tersebut dengan --replace.",
                 file=sys.stderr,
             )
+            if any("/agregat/" in path for path, _ in damaged):
+                print("Berkas agregat dapat dibangun ulang dari laporan: python -m pantau agregat", file=sys.stderr)
             return 1
         print(f"Store baik: {total} berkas Parquet terbaca utuh (versi {snapshot.version}).")
         return 0
@@ -191,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "query": _run_query,
             "check": _run_check,
             "laporan": _run_laporan,
+            "agregat": _run_agregat,
+            "sasaran": _run_sasaran,
         }[args.command]
         return handler(store, args)
     except ingest.IngestError as exc:

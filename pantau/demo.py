@@ -474,10 +474,19 @@ def build(
     """
     started = time.perf_counter()
     progress("Membangun data perekaman demo...")
-    rekam = pl.concat(list(generate_rekam(level, seed, start, end, provinces)))
-    progress(f"Memvalidasi dan menyimpan {rekam.height:,} baris perekaman...".replace(",", "."))
-    ingest_frame(store, "rekam", rekam, "demo-rekam", replace=True)
-    del rekam
+    if level == "desa":
+        # village level is ~10x the rows: generate and publish a month at a time, so memory stays
+        # at one month whatever the span (the rollup is extended incrementally by each publish)
+        for chunk in generate_rekam(level, seed, start, end, provinces):
+            month = f"{chunk['tanggal'].min():%Y-%m}"
+            progress(f"Menyimpan {chunk.height:,} baris perekaman {month}...".replace(",", "."))
+            ingest_frame(store, "rekam", chunk, f"demo-rekam-{month}", replace=True)
+            del chunk
+    else:
+        rekam = pl.concat(list(generate_rekam(level, seed, start, end, provinces)))
+        progress(f"Memvalidasi dan menyimpan {rekam.height:,} baris perekaman...".replace(",", "."))
+        ingest_frame(store, "rekam", rekam, "demo-rekam", replace=True)
+        del rekam
     progress("Membangun log cetak demo...")
     cetak = pl.concat(list(generate_cetak(seed, start, end, provinces)))
     report = ingest_frame(store, "cetak", cetak, "demo-cetak", replace=True)

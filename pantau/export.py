@@ -8,6 +8,7 @@ the text they are. Numbers stay numbers and dates stay dates, so the file can be
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
@@ -49,17 +50,23 @@ def _column_width(frame: pl.DataFrame, name: str, sample: int = 500) -> float:
     return min(max([len(name), *map(len, texts)]) + 2, 60)
 
 
-def to_xlsx(frame: pl.DataFrame, sheet: str = SHEET) -> bytes:
+def to_xlsx(frame: pl.DataFrame, sheet: str = SHEET, heading: Sequence[str] = ()) -> bytes:
     """One worksheet: a bold, frozen header row with filters; whole numbers with thousands separators,
     decimals with two places, dates as dates. Written cell by cell in constant memory (83.762
-    villages take a few seconds), every value through a typed writer, so text is never a formula."""
+    villages take a few seconds), every value through a typed writer, so text is never a formula.
+
+    `heading` lines (region, data date, source) go above the table, the first in bold, then a blank row."""
     frame = neutralise(frame)
+    top = len(heading) + 1 if heading else 0
     buffer = io.BytesIO()
     options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                "strings_to_numbers": False}
     with xlsxwriter.Workbook(buffer, options) as workbook:
         worksheet = workbook.add_worksheet(sheet)
-        worksheet.write_row(0, 0, frame.columns, workbook.add_format({"bold": True, "bottom": 1}))
+        bold = workbook.add_format({"bold": True})
+        for row, line in enumerate(heading):
+            worksheet.write_string(row, 0, neutralise(pl.DataFrame({"x": [line]}))["x"][0], bold if row == 0 else None)
+        worksheet.write_row(top, 0, frame.columns, workbook.add_format({"bold": True, "bottom": 1}))
         writers = []
         for index, (name, dtype) in enumerate(frame.schema.items()):
             values = frame[name].to_list()
@@ -71,13 +78,13 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = SHEET) -> bytes:
             else:
                 writers.append((worksheet.write_string, None, [None if v is None else str(v) for v in values]))
             worksheet.set_column(index, index, _column_width(frame, name))
-        worksheet.freeze_panes(1, 0)
+        worksheet.freeze_panes(top + 1, 0)
         if frame.width:
-            worksheet.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
+            worksheet.autofilter(top, 0, top + max(frame.height, 1), frame.width - 1)
         for row in range(frame.height):
             for column, (writer, cell, values) in enumerate(writers):
                 if values[row] is not None:
-                    writer(row + 1, column, values[row], cell)
+                    writer(top + row + 1, column, values[row], cell)
     return buffer.getvalue()
 
 

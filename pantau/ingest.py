@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pantau import regions
+from pantau import agregat, regions
 from pantau.store import (
     CETAK_SCHEMA,
     PEMILU_SCHEMA,
@@ -838,8 +838,8 @@ def _plan_warnings(store: Store, data: Validated, warnings: pl.DataFrame, change
     touched = data.frame.select("tanggal", pl.col("kode_wilayah").str.slice(0, 8).alias("kode_kecamatan")).unique()
     days = set(data.frame["tanggal"].unique().to_list()) | set(rows["tanggal"].unique().to_list())
     for day in sorted(days):
-        rel = partition_path("peringatan", day)
-        existing = store.read(rel)
+        rel = partition_path("peringatan", day)  # one file per month: several days may share it
+        existing = changes[rel] if rel in changes else store.read(rel)
         fresh = rows.filter(pl.col("tanggal") == day)
         if existing is not None:
             stale = (pl.col("jenis_data") == data.kind) & pl.struct("tanggal", "kode_kecamatan").is_in(
@@ -862,6 +862,7 @@ def publish(store: Store, data: Validated, replace: bool = False, check_only: bo
         changes, replaced = _plan(store, data, replace)
         if data.kind != "pemilu":
             _plan_warnings(store, data, warnings, changes)
+        changes.update(agregat.plan(store, changes))
         version = None if check_only else store.publish(changes)
     dates = data.frame["tanggal"].unique().sort().to_list()
     units = data.frame["kode_wilayah"].n_unique() if "kode_wilayah" in data.frame.columns else 0

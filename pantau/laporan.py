@@ -557,20 +557,11 @@ def _footer(pack: Pack, slide=None) -> str:
 
 
 def _image_figure(figure, css_height: float, font_scale: float = 1.0):
-    """The slide's figure without its own title and source line (the page carries both)."""
+    """The slide's figure without its own title and source line (the page carries both), laid out
+    as the presentation mode lays it out."""
     from pantau.slides import for_projector
 
-    out = for_projector(figure, height=round(css_height), scale=font_scale)
-    # for_projector keeps only the size of an annotation's font: give back each one's colour, so the
-    # DATA DEMO watermark stays faint
-    colors = {a.name: a.font.color for a in figure.layout.annotations if a.name and a.font.color}
-    for annotation in out.layout.annotations:
-        if annotation.name in colors:
-            annotation.font.color = colors[annotation.name]
-    # the legend above everything, clear of an axis drawn at the top (the ranking's)
-    axis_on_top = any(axis.side == "top" for axis in out.select_xaxes())
-    top = (30 if axis_on_top else 8) + (40 if out.layout.showlegend is not False else 0)
-    return out.update_layout(legend=dict(yref="container", y=0.99, yanchor="top"), margin=dict(t=top))
+    return for_projector(figure, height=round(css_height), scale=font_scale)
 
 
 def render_pdf(pack: Pack, out) -> None:

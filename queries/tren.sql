@@ -9,14 +9,25 @@ hari AS (
     SELECT tanggal::DATE AS tanggal
     FROM generate_series($dari::DATE, $sampai::DATE, INTERVAL 1 DAY) AS t(tanggal)
 ),
--- every report date of each kecamatan touching a region, whatever units it holds: a newer report
+-- regions down to kecamatan: their rollup rows, the last one carried past the rollup's end
+dari_agregat AS (
+    SELECT h.tanggal, a.kode_wilayah, a.wajib_ktp, a.sudah_rekam, a.belum_rekam, a.prr, a.sudah_cetak
+    FROM stg_agregat AS a
+    JOIN hari AS h ON a.tanggal = least(h.tanggal, agregat_akhir())
+    WHERE list_contains(string_split($wilayah, ','), a.kode_wilayah)
+      AND a.bulan BETWEEN bulan_dari(least($dari::DATE, agregat_akhir())) AND bulan_dari(least($sampai::DATE, agregat_akhir()))
+      AND a.tanggal BETWEEN least($dari::DATE, agregat_akhir()) AND least($sampai::DATE, agregat_akhir())
+),
+-- villages: every report date of each village's kecamatan, whatever units it holds: a newer report
 -- that leaves a village out replaces the older one that had it
 laporan_kecamatan AS (
     SELECT DISTINCT w.kode AS kode_wilayah, r.kode_kecamatan, r.tanggal
     FROM stg_rekam AS r
     JOIN wilayah AS w
-        ON dalam_wilayah(r.kode_kecamatan, w.kode) OR dalam_wilayah(w.kode, r.kode_kecamatan)
-    WHERE r.tanggal <= $sampai::DATE
+        ON dalam_wilayah(w.kode, r.kode_kecamatan)
+    WHERE ada_desa($wilayah)
+      AND length(w.kode) > 8
+      AND r.tanggal <= $sampai::DATE
 ),
 -- each region's reporting units summed per kecamatan and report date
 jumlah AS (
@@ -31,7 +42,9 @@ jumlah AS (
         sum(r.sudah_cetak)::BIGINT AS sudah_cetak
     FROM stg_rekam AS r
     JOIN wilayah AS w ON dalam_wilayah(r.kode_wilayah, w.kode)
-    WHERE r.tanggal <= $sampai::DATE
+    WHERE ada_desa($wilayah)
+      AND length(w.kode) > 8
+      AND r.tanggal <= $sampai::DATE
     GROUP BY ALL
 ),
 laporan AS (
@@ -44,13 +57,18 @@ kisi AS (
     FROM (SELECT DISTINCT kode_wilayah, kode_kecamatan FROM laporan) AS u
     CROSS JOIN hari AS h
 ),
-berlaku AS (
-    SELECT k.kode_wilayah, k.tanggal, l.*EXCLUDE (kode_wilayah, tanggal)
+dari_laporan AS (
+    SELECT k.tanggal, k.kode_wilayah, l.wajib_ktp, l.sudah_rekam, l.belum_rekam, l.prr, l.sudah_cetak
     FROM kisi AS k
     ASOF JOIN laporan AS l
         ON k.kode_wilayah = l.kode_wilayah
        AND k.kode_kecamatan = l.kode_kecamatan
        AND k.tanggal >= l.tanggal
+),
+berlaku AS (
+    SELECT * FROM dari_agregat
+    UNION ALL
+    SELECT * FROM dari_laporan
 )
 SELECT
     b.kode_wilayah,

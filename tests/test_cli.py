@@ -318,10 +318,16 @@ def test_check_names_a_truncated_parquet_file(store):
 
 
 def test_query_over_a_truncated_file_points_to_check(store):
-    _truncate_latest_rekam(store)
+    rollup = store.versions_dir / store.current_version() / "agregat" / "bulan=2024-02" / "data.parquet"
+    data = rollup.read_bytes()
+    rollup.unlink()
+    rollup.write_bytes(data[: len(data) // 2])
     result = run_cli(store.data_dir, "query", "ringkasan", *SRAGEN_ARGS)
     assert result.returncode == 1
     assert "python -m pantau check" in result.stderr
+    assert "python -m pantau agregat" in result.stderr  # the rollup is rebuilt from the reports
+    assert run_cli(store.data_dir, "agregat").returncode == 0
+    assert run_cli(store.data_dir, "query", "ringkasan", *SRAGEN_ARGS).returncode == 0
 
 
 def test_check_file_validates_without_writing(store, tmp_path):

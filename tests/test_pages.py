@@ -36,6 +36,7 @@ EXPECTED = {
     "peringkat": "pages/peringkat.py",
     "hitung-mundur": "pages/hitung_mundur.py",
     "analisis": "pages/analisis.py",
+    "sasaran": "pages/sasaran.py",
     "status-data": "pages/status_data.py",
 }
 DEFAULT_URL_PATH = "ringkasan"

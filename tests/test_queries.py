@@ -1149,6 +1149,7 @@ SMOKE = {
     "peringkat": {"wilayah": "33"},
     "ringkasan": {"wilayah": "33"},
     "risiko_anak": {"wilayah": "33", "tanggal": "2024-02-01"},
+    "sasaran": {"wilayah": "33", "tanggal": "2024-01-20"},
     "tren": {"wilayah": "33,33.14", "dari": "2024-01-10"},
 }
 

@@ -140,7 +140,11 @@ def test_hitung_mundur_matches_the_query(db, deck):
     numbers = dict(slide.numbers)
     assert numbers["Hari tersisa"] == "7 hari"
     assert numbers["Hari kerja tersisa"] == fmt.jumlah(c["hari_kerja_tersisa"], "hari")
-    assert numbers["Laju 14 hari terakhir"] == fmt.jumlah(round(c["laju_harian"]), "orang/hari")
+    assert numbers["Laju per hari (14 hari terakhir)"] == fmt.angka(round(c["laju_harian"]))
+    if c["kebutuhan_harian"]:
+        assert numbers["Perlu direkam per hari"] == fmt.angka(round(c["kebutuhan_harian"]))
+    else:  # target reached: nothing more is needed per day, so the number is left out
+        assert "Perlu direkam per hari" not in numbers
     assert "Rabu, 27 November 2024" in slide.bullets[0]
 
 

@@ -225,9 +225,19 @@ def test_damaged_files_names_a_truncated_file(ingested):
 
 def test_query_on_a_damaged_file_raises_store_error(ingested):
     db = Database(ingested)
-    truncate_first_rekam_file(ingested)
-    with pytest.raises(StoreError):
+    path = ingested.snapshot().files["agregat"][-1]
+    with open(path, "r+b") as handle:
+        handle.truncate(os.path.getsize(path) // 2)
+    with pytest.raises(StoreError, match="bulan="):
         db.run("ringkasan", {"wilayah": "33.14"})
+
+
+def test_a_damaged_report_file_leaves_the_rollup_questions_working(ingested):
+    """Questions down to kecamatan read the rollup; a damaged report file stops only those that read it."""
+    db = Database(ingested)
+    before = db.run("ringkasan", {"wilayah": "33.14"}).rows
+    truncate_first_rekam_file(ingested)
+    assert db.run("ringkasan", {"wilayah": "33.14"}).rows.equals(before)
 
 
 # ---- a writer killed at a random point ------------------------------------------------------------------

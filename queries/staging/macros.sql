@@ -20,16 +20,33 @@ CREATE OR REPLACE MACRO tingkat_kode(kode) AS
         WHEN 8 THEN 'kecamatan' ELSE 'desa'
     END;
 
+-- the rollup's last day: a date after it carries each kecamatan's latest report forward
+CREATE OR REPLACE MACRO agregat_akhir() AS getvariable('agregat_akhir')::DATE;
+
+-- the rollup's month partition ('YYYY-MM') holding a day
+CREATE OR REPLACE MACRO bulan_dari(p_tanggal) AS strftime(p_tanggal::DATE, '%Y-%m');
+
+-- does a question about p_wilayah at level p_tingkat need the reports themselves (villages), or
+-- does the rollup (down to kecamatan) answer it
+CREATE OR REPLACE MACRO perlu_laporan(p_wilayah, p_tingkat) AS
+    p_tingkat = 'desa' OR length(p_wilayah) > 8;
+
+-- does a comma-separated list of region codes hold a village (a four-digit last part)
+CREATE OR REPLACE MACRO ada_desa(p_wilayah) AS
+    regexp_matches(p_wilayah, '\.[0-9][0-9][0-9][0-9]');
+
 -- one row per reporting unit inside p_wilayah, from its kecamatan's latest report at or before
 -- p_tanggal: a kecamatan's newest report replaces its older ones whatever their level, so villages
--- missing from a newer village-level report count as not reported
+-- missing from a newer village-level report count as not reported. Which report is the latest comes
+-- from the rollup; only those reports are read.
 CREATE OR REPLACE MACRO rekam_asof(p_wilayah, p_tanggal) AS TABLE
     WITH terakhir AS (
-        SELECT kode_kecamatan, max(tanggal) AS tanggal_lapor
-        FROM stg_rekam
-        WHERE tanggal <= p_tanggal
-          AND (dalam_wilayah(kode_kecamatan, p_wilayah) OR dalam_wilayah(p_wilayah, kode_kecamatan))
-        GROUP BY kode_kecamatan
+        SELECT kode_wilayah AS kode_kecamatan, tanggal_laporan AS tanggal_lapor
+        FROM stg_agregat
+        WHERE tingkat = 'kecamatan'
+          AND bulan = bulan_dari(least(p_tanggal::DATE, agregat_akhir()))
+          AND tanggal = least(p_tanggal::DATE, agregat_akhir())
+          AND (dalam_wilayah(kode_wilayah, p_wilayah) OR dalam_wilayah(p_wilayah, kode_wilayah))
     )
     SELECT r.*, a.tanggal_lapor
     FROM stg_rekam AS r
@@ -37,8 +54,39 @@ CREATE OR REPLACE MACRO rekam_asof(p_wilayah, p_tanggal) AS TABLE
         ON r.kode_kecamatan = a.kode_kecamatan AND r.tanggal = a.tanggal_lapor
     WHERE dalam_wilayah(r.kode_wilayah, p_wilayah);
 
--- one row per region of level p_tingkat inside p_wilayah that has data as of p_tanggal
+-- one row per region of level p_tingkat inside p_wilayah that has data as of p_tanggal; when the
+-- level is above the region (a kecamatan's 'kabkota'), the one row is the region's own part
 CREATE OR REPLACE MACRO rekam_tingkat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
+    -- the rollup rows themselves: the common case, one row group or a few
+    SELECT
+        kode_wilayah, wajib_ktp, sudah_rekam, belum_rekam, prr, sudah_cetak,
+        tanggal_laporan, unit_melapor, unit_tertinggal
+    FROM stg_agregat
+    WHERE NOT perlu_laporan(p_wilayah, p_tingkat)
+      AND length(p_wilayah) <= panjang_kode(p_tingkat)
+      AND p_tanggal::DATE <= agregat_akhir()
+      AND tingkat = p_tingkat
+      AND bulan = bulan_dari(p_tanggal)
+      AND tanggal = p_tanggal::DATE
+      AND dalam_wilayah(kode_wilayah, p_wilayah)
+    UNION ALL
+    -- from the rollup's kecamatan rows of one day: a date after the rollup's last day (staleness
+    -- counted against the date asked), or a level above the region
+    SELECT
+        left(kode_wilayah, panjang_kode(p_tingkat)) AS kode_wilayah,
+        sum(wajib_ktp)::BIGINT, sum(sudah_rekam)::BIGINT, sum(belum_rekam)::BIGINT, sum(prr)::BIGINT,
+        sum(sudah_cetak)::BIGINT, max(tanggal_laporan), count(*),
+        count(*) FILTER (WHERE tanggal_laporan < p_tanggal::DATE - INTERVAL 7 DAY)
+    FROM stg_agregat
+    WHERE NOT perlu_laporan(p_wilayah, p_tingkat)
+      AND (p_tanggal::DATE > agregat_akhir() OR length(p_wilayah) > panjang_kode(p_tingkat))
+      AND tingkat = 'kecamatan'
+      AND bulan = bulan_dari(least(p_tanggal::DATE, agregat_akhir()))
+      AND tanggal = least(p_tanggal::DATE, agregat_akhir())
+      AND dalam_wilayah(kode_wilayah, p_wilayah)
+    GROUP BY 1
+    UNION ALL
+    -- villages: from the reports (the runner passes only the report files the question needs)
     SELECT
         left(kode_wilayah, panjang_kode(p_tingkat)) AS kode_wilayah,
         sum(wajib_ktp)::BIGINT AS wajib_ktp,
@@ -52,5 +100,6 @@ CREATE OR REPLACE MACRO rekam_tingkat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
             WHERE tanggal_lapor < p_tanggal::DATE - INTERVAL 7 DAY
         ) AS unit_tertinggal
     FROM rekam_asof(p_wilayah, p_tanggal::DATE)
-    WHERE length(kode_wilayah) >= panjang_kode(p_tingkat)
-    GROUP BY ALL;
+    WHERE perlu_laporan(p_wilayah, p_tingkat)
+      AND length(kode_wilayah) >= panjang_kode(p_tingkat)
+    GROUP BY 1;

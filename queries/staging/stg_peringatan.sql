@@ -9,4 +9,4 @@ SELECT
     nilai,
     aturan,
     berkas
-FROM read_parquet(getvariable('berkas_peringatan'), union_by_name = true);
+FROM read_parquet(getvariable('berkas_peringatan'));

@@ -31,6 +31,7 @@ PAGES = [
     ("peringkat", "/peringkat", r"peringkat"),
     ("hitung-mundur", "/hitung-mundur", r"hitung mundur|pemilu"),
     ("analisis", "/analisis", r"analisis"),
+    ("sasaran", "/sasaran", r"sasaran jemput bola"),
     ("status-data", "/status-data", r"status data"),
 ]
 VIEWPORTS = [(1920, 1080), (390, 844)]
