@@ -177,6 +177,9 @@ def _run_agregat(store: Store, args: argparse.Namespace) -> int:
         print("Store masih kosong: tidak ada yang diringkas.")
     else:
         print(f"Agregat dibangun ulang (versi {version}) dalam {time.perf_counter() - started:.1f} detik.")
+    return 0
+
+
 def _run_sasaran(store: Store, args: argparse.Namespace) -> int:
     from pantau import sasaran
 
