@@ -5,7 +5,7 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from pantau import charts, fmt, narasi, presentasi, regions, ui
+from pantau import charts, fmt, laporan, narasi, presentasi, regions, ui
 
 ctx = ui.context()
 ui.header(ctx, "Ringkasan perekaman e-KTP", "Berapa yang sudah rekam, berapa yang tersisa, dan siapa yang tertinggal?")
@@ -175,5 +175,48 @@ if ranked.height:
                 + ", ".join(
                     f"{r['nama_wilayah']} ({r['unit_tertinggal']})" for r in stale.head(8).iter_rows(named=True)
                 )
+            )
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def bahan_rapat(wilayah: str, tanggal, banding, version: str) -> tuple[bytes, bytes, str]:
+    """PDF and PPTX of the briefing pack, made once per region, dates and store version."""
+    pack = laporan.collect(ui.database(), wilayah, tanggal, banding)
+    return laporan.render_bytes(pack, "pdf"), laporan.render_bytes(pack, "pptx"), pack.file_stem
+
+
+banding = ui.url_date("banding")
+banding = banding if banding and banding < ctx.tanggal else ctx.tanggal - timedelta(days=7)
+wanted = (ctx.wilayah, ctx.tanggal, banding, ctx.version)
+with st.container(border=True):
+    st.subheader("Unduh bahan rapat")
+    st.caption(
+        f"PDF dan PPTX (bisa disunting) untuk {ctx.nama_wilayah}, data per {fmt.tanggal(ctx.tanggal)} dibanding "
+        f"{fmt.tanggal(banding)}: slide utama, ringkasan naratif, dan rapor tiap {child_level} dengan lampu status."
+    )
+    st.button(
+        "Siapkan bahan rapat",
+        icon=":material/slideshow:",
+        key="siapkan_bahan_rapat",
+        on_click=st.session_state.__setitem__,
+        args=("bahan_rapat", wanted),
+    )
+    if st.session_state.get("bahan_rapat") == wanted:
+        try:
+            with st.spinner("Menyusun bahan rapat (grafik digambar satu per satu, bisa sampai satu menit)..."):
+                pdf, pptx, stem = bahan_rapat(*wanted)
+        except (laporan.LaporanError, RuntimeError) as exc:  # no data; no Chromium for the chart images
+            st.error(str(exc))
+        except Exception as exc:  # noqa: BLE001 - shown to the user as a message, never a traceback
+            ui.show_error(exc)
+        else:
+            left, right = st.columns(2)
+            left.download_button("Unduh PDF", pdf, f"{stem}.pdf", "application/pdf", icon=":material/picture_as_pdf:")
+            right.download_button(
+                "Unduh PPTX",
+                pptx,
+                f"{stem}.pptx",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                icon=":material/co_present:",
             )
 st.caption(ui.footnote(ctx))

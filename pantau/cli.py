@@ -1,4 +1,4 @@
-"""The `python -m pantau` command: demo, ingest, query, sasaran, agregat, check, undo."""
+"""The `python -m pantau` command: demo, ingest, query, sasaran, laporan, agregat, check, undo."""
 
 from __future__ import annotations
 
@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("name", help=f"nama kueri: {', '.join(queries.query_names())}")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="parameter, boleh berulang")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    pack = commands.add_parser("laporan", help="buat bahan rapat (PDF atau PPTX) untuk satu wilayah")
+    pack.add_argument("--wilayah", default="", help="kode wilayah Kemendagri, mis. 33.14 (kosong = Indonesia)")
+    pack.add_argument("--tanggal", help="data per tanggal YYYY-MM-DD (bawaan: laporan terbaru)")
+    pack.add_argument("--banding", help="tanggal pembanding YYYY-MM-DD (bawaan: seminggu sebelum --tanggal)")
+    pack.add_argument("--format", choices=("pdf", "pptx"), help="bawaan: dari akhiran nama --out")
+    pack.add_argument("--out", required=True, type=Path, help="berkas keluaran, mis. bahan-rapat.pdf")
 
     commands.add_parser("agregat", help="bangun ulang ringkasan per wilayah dan hari (agregat) dari semua laporan")
     worklist = commands.add_parser("sasaran", help="daftar sasaran jemput bola (XLSX, PDF atau CSV) untuk tim lapangan")
@@ -128,6 +135,42 @@ def _run_query(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_laporan(store: Store, args: argparse.Namespace) -> int:
+    from pantau import laporan
+
+    kind = args.format or args.out.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "pptx"):
+        raise UsageError("Pilih --format pdf atau pptx (atau beri --out berakhiran .pdf atau .pptx).")
+    out = args.out.expanduser().resolve()
+    if not out.parent.is_dir():
+        raise UsageError(f"Folder {out.parent} tidak ada; buat dulu atau pilih --out lain.")
+    if out.is_dir():
+        raise UsageError(f"{out} adalah folder; beri nama berkas untuk --out.")
+    if not os.access(out.parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise UsageError(f"Tidak bisa menulis ke {out}: periksa izin folder atau pilih --out lain.")
+    dates = {name: queries.parse_date(name, getattr(args, name)) for name in ("tanggal", "banding")}
+    db = queries.Database(store)
+    try:
+        pack = laporan.collect(db, args.wilayah, dates["tanggal"], dates["banding"])
+        data = laporan.render_bytes(pack, kind)
+    except laporan.LaporanError as exc:
+        raise UsageError(str(exc)) from None
+    except RuntimeError as exc:  # charts.to_png: no Chromium to draw the chart images
+        raise UsageError(str(exc)) from None
+    temporary = out.with_name(f".{out.name}.sementara")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(out)  # a failed write never leaves half a file under the chosen name
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise UsageError(f"Tidak bisa menulis ke {out}: {exc.strerror or exc}.") from None
+    print(
+        f"Bahan rapat {pack.nama_wilayah} per {pack.tanggal.isoformat()} tersimpan: {out} "
+        f"({laporan.page_count(pack)} halaman, {len(pack.rapor)} rapor)."
+    )
+    return 0
+
+
 def _run_agregat(store: Store, args: argparse.Namespace) -> int:
     from pantau import agregat
 
@@ -137,6 +180,9 @@ def _run_agregat(store: Store, args: argparse.Namespace) -> int:
         print("Store masih kosong: tidak ada yang diringkas.")
     else:
         print(f"Agregat dibangun ulang (versi {version}) dalam {time.perf_counter() - started:.1f} detik.")
+    return 0
+
+
 def _run_sasaran(store: Store, args: argparse.Namespace) -> int:
     from pantau import sasaran
 
@@ -226,6 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ingest": _run_ingest,
             "query": _run_query,
             "check": _run_check,
+            "laporan": _run_laporan,
             "agregat": _run_agregat,
             "sasaran": _run_sasaran,
             "undo": _run_undo,
