@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.pages import registered_pages
+
 REPO = Path(__file__).resolve().parent.parent
 SECTIONS = ("## Dataset", "## Queries", "## Ingest", "## Pages", "## Pandas baseline", "## Targets")
 
@@ -51,7 +53,7 @@ def test_smoke_benchmark_writes_json_and_markdown(smoke_run) -> None:
     assert all(item.get("profile", {}).get("rows_scanned") is not None for item in result["queries"]["items"])
     assert {i["format"] for i in result["ingest"]["items"]} == {"csv", "parquet"}
     pages = result["pages"]["pages"]
-    assert len(pages) == 7 and not any(p["errors"] for p in pages), [p["errors"] for p in pages]
+    assert len(pages) == len(registered_pages()) and not any(p["errors"] for p in pages), [p["errors"] for p in pages]
     assert result["pages"]["process_peak_rss_mb"] > 0
     assert all(c["equal"] for c in result["pandas"]["comparison"]), result["pandas"]["comparison"]
     assert {t["target"] for t in result["targets"]} >= {"every query p95, warm", "dashboard peak RSS"}
