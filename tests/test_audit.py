@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 REPO = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("audit", REPO / "scripts" / "audit.py")
@@ -19,8 +20,9 @@ def test_every_requirement_has_a_minimum_and_is_pinned_to_it() -> None:
     names = {pin.split("==")[0].lower() for pin in pins}
     assert {"streamlit", "duckdb", "polars", "pyarrow", "pytest", "pip-audit", "pandas"} <= names
     assert all(pin.count("==") == 1 for pin in pins)
-    assert "pyarrow==23.0.1" in pins  # CVE-2026-25087 affects pyarrow 15.0.0 to 23.0.0
-    assert "pytest==9.0.3" in pins  # CVE-2025-71176 affects pytest up to 9.0.2
+    minimum = {name.lower(): Version(version) for name, version in (pin.split("==") for pin in pins)}
+    assert minimum["pyarrow"] >= Version("23.0.1")  # CVE-2026-25087 affects pyarrow 15.0.0 to 23.0.0
+    assert minimum["pytest"] >= Version("9.0.3")  # CVE-2025-71176 affects pytest up to 9.0.2
 
 
 @pytest.mark.parametrize(
