@@ -501,13 +501,19 @@ async def check_fresh(browser, base: str, data_dir: Path, province: str) -> dict
     return {"wilayah": province, "expected": expected, "shown": shown, "seconds": seconds, "error": error}
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def server_errors(log_path: Path) -> list[str]:
-    text = log_path.read_text(encoding="utf-8", errors="replace")
+    """Each traceback in the server's log as its exception line and the app's frames (Streamlit prints
+    them with rich's colours, which are removed first)."""
+    text = ANSI.sub("", log_path.read_text(encoding="utf-8", errors="replace"))
     found = []
-    for marker in ("Traceback (most recent call last)", "Uncaught app execution", "Uncaught exception"):
-        index = text.find(marker)
-        if index >= 0:
-            found.append(text[index : index + 1500])
+    for match in re.finditer(r"Traceback \(most recent call last\)", text):
+        block = text[match.start() : match.start() + 20_000]
+        error = re.search(r"^\s*(\w+(?:Error|Exception|Exit|Interrupt)\b.*)$", block, re.MULTILINE)
+        frames = sorted(set(re.findall(r"(?:pages|pantau)/\w+\.py:\d+", block)))
+        found.append(f"{error.group(1).strip() if error else block[:300]} (at {', '.join(frames) or '?'})")
     return found
 
 
@@ -715,6 +721,9 @@ def run(args: argparse.Namespace) -> dict:
             outcome = asyncio.run(drive(args, base, data_dir, workdir, process.pid))
             server_peak = peak_rss_mb(process.pid)
         summary = summarize(args, outcome, server_log, server_peak)
+        args.out.mkdir(parents=True, exist_ok=True)
+        kept_log = args.out / f"load-{args.started.replace(':', '')}-server.log"
+        shutil.copyfile(server_log, kept_log)  # the tracebacks behind a redacted exception box are only here
         details = [vars(r) for r in outcome["results"]]
         publications = outcome["publications"]
     args.out.mkdir(parents=True, exist_ok=True)
