@@ -1,8 +1,14 @@
 """Pantau e-KTP dashboard: the frame. Page config, data check, shared filters, navigation."""
 
+import pandas  # noqa: F401
 import streamlit as st
 
 from pantau import presentasi, ui
+
+# pandas is imported above, before any page runs: Plotly looks it up in sys.modules without importing it,
+# so a session thread drawing a chart while another thread is still importing pandas would get the
+# half-initialised module ("partially initialized module 'pandas' has no attribute 'Series'", seen
+# under load in bench/load.py). The import statement waits for a concurrent import to finish.
 
 st.set_page_config(
     page_title="Pantau e-KTP", page_icon=":material/badge:", layout="wide", initial_sidebar_state="auto"

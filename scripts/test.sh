@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs pip packages into .venv and Debian's chromium (for browser
-# tests and chart export) with apt when missing, lints, then runs pytest.
+# tests and chart export) with apt when missing, lints, audits the dependencies, then runs pytest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 need_apt=()
@@ -15,4 +15,5 @@ fi
 source "$ROOT/scripts/setup.sh" "$ROOT/requirements-dev.txt"
 cd "$ROOT"
 "$ROOT/.venv/bin/python" -m ruff check .
+"$ROOT/.venv/bin/python" scripts/audit.py
 "$ROOT/.venv/bin/python" -m pytest "$@"
