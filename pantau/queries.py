@@ -7,6 +7,7 @@ only the parameters the file uses. Nothing from a user is ever formatted into SQ
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ LATEST_DATE = date(2100, 12, 31)
 MULTI_REGION_QUERIES = frozenset({"tren"})
 CETAK_QUERIES = frozenset({"cetak_harian", "blangko_harian", "blangko_wilayah"})
 DEFAULT_RANGE_DAYS = 365
+QUERY_TIMEOUT_S = 60.0  # a dashboard query takes well under a second; one running a minute is stuck
 _PARAM_IN_SQL = re.compile(r"\$([a-z_]+)")
 _QUERY_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")
 _DAMAGED_FILE = re.compile(r"/\S+?\.parquet")
@@ -129,6 +131,7 @@ class Database:
 
     def __init__(self, store: Store, memory_limit: str = "2GB", threads: int = 2):
         self.store = store
+        self.timeout = QUERY_TIMEOUT_S
         self._lock = threading.Lock()
         self._reference = store.reference_files()
         self._db = duckdb.connect(
@@ -147,6 +150,7 @@ class Database:
             self._bind_files(cursor, Snapshot(version="skema", files={kind: () for kind in STORE_KINDS}))
             for name in STAGING:
                 cursor.execute(_load_sql(QUERY_DIR / "staging" / f"{name}.sql"))
+            sandbox(cursor, [store.data_dir])
             cursor.close()
 
     def snapshot(self) -> Snapshot:
@@ -225,12 +229,52 @@ class Database:
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             raise _damaged(exc) from exc
         try:
-            rows = cursor.sql(sql, params=values).pl()
+            with time_limit(cursor, self.timeout):
+                rows = cursor.sql(sql, params=values).pl()
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             raise _damaged(exc) from exc
+        except (duckdb.InterruptException, duckdb.OutOfMemoryException) as exc:
+            raise _too_heavy(exc) from exc
         finally:
             cursor.close()
         return Result(rows=rows, params=values)
+
+
+def sandbox(cursor: duckdb.DuckDBPyConnection, directories: list[Path]) -> None:
+    """Lock the database down for good: files only under `directories`, no extensions, no settings changes.
+
+    Called once after the views exist. Even SQL injected past the parameter checks then cannot read
+    /etc/passwd, write outside the data directory, ATTACH a file or INSTALL/LOAD an extension, and
+    cannot undo any of this (or the memory and thread limits) with SET: the configuration is locked.
+    """
+    allowed = sorted({f"{p}/" for d in directories for p in (Path(d), Path(d).resolve())})
+    cursor.execute("SET allowed_directories = $dirs", {"dirs": allowed})
+    cursor.execute("SET autoinstall_known_extensions = false")
+    cursor.execute("SET autoload_known_extensions = false")
+    cursor.execute("SET enable_external_access = false")
+    cursor.execute("SET lock_configuration = true")
+
+
+@contextlib.contextmanager
+def time_limit(cursor: duckdb.DuckDBPyConnection, seconds: float):
+    """Interrupt what `cursor` runs once `seconds` have passed (DuckDB has no statement timeout)."""
+    timer = threading.Timer(seconds, cursor.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        timer.join()  # the timer thread holds the cursor; let it go before the cursor is closed
+
+
+def _too_heavy(exc: Exception) -> QueryError:
+    """A query stopped by the time or memory limit, without DuckDB's text."""
+    limit = "batas waktu" if isinstance(exc, duckdb.InterruptException) else "batas memori"
+    return QueryError(
+        f"Kueri dihentikan karena melampaui {limit}. Pilih wilayah yang lebih kecil atau rentang tanggal "
+        "yang lebih pendek, lalu coba lagi; bila terus terjadi, hubungi admin."
+    )
 
 
 def _damaged(exc: Exception) -> StoreError:
