@@ -6,7 +6,9 @@ names the file, the spreadsheet row (header = row 1), the column, the value and 
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import re
 from collections.abc import Iterable
@@ -23,6 +25,7 @@ from pantau.store import (
     PERINGATAN_SCHEMA,
     REKAM_SCHEMA,
     Store,
+    StoreError,
     partition_path,
 )
 
@@ -179,7 +182,8 @@ def _decode(data: bytes) -> str:
 
 def _read_csv(data: bytes, label: str) -> pl.DataFrame:
     text = _decode(data)
-    first_line = text.split("\n", 1)[0]
+    # the delimiter is read from the header line: the first line with content (leading blank lines are common)
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -853,6 +857,23 @@ def _plan_warnings(store: Store, data: Validated, warnings: pl.DataFrame, change
             changes[rel] = fresh
 
 
+def _publish_or_explain(store: Store, changes: dict[str, pl.DataFrame | None]) -> str:
+    """Publish under the held lock; a write failure (full disk, ...) becomes a StoreError saying what to do."""
+    try:
+        return store.publish(changes)
+    except (OSError, pl.exceptions.ComputeError) as exc:  # polars reports a failed Parquet write as ComputeError
+        with contextlib.suppress(OSError):
+            store.cleanup()  # free what the half-built version took (the lock is ours)
+        code = getattr(exc, "errno", None)
+        full = code in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in str(exc)
+        reason = "ruang disk penuh" if full else f"galat tulis ({errno.errorcode.get(code, type(exc).__name__)})"
+        advice = "Kosongkan ruang disk" if full else "Periksa izin tulis dan disk"
+        raise StoreError(
+            f"Data tidak dapat disimpan: {reason} di {store.data_dir}. Tidak ada yang berubah: versi sebelumnya "
+            f"({store.current_version() or 'kosong'}) tetap dipakai. {advice}, lalu kirim ulang berkas yang sama."
+        ) from exc
+
+
 def publish(store: Store, data: Validated, replace: bool = False, check_only: bool = False) -> Report:
     """Check validated data against the store and, unless `check_only`, publish it atomically."""
     with store.lock():
@@ -862,7 +883,7 @@ def publish(store: Store, data: Validated, replace: bool = False, check_only: bo
         changes, replaced = _plan(store, data, replace)
         if data.kind != "pemilu":
             _plan_warnings(store, data, warnings, changes)
-        version = None if check_only else store.publish(changes)
+        version = None if check_only else _publish_or_explain(store, changes)
     dates = data.frame["tanggal"].unique().sort().to_list()
     units = data.frame["kode_wilayah"].n_unique() if "kode_wilayah" in data.frame.columns else 0
     return Report(

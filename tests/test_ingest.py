@@ -141,6 +141,12 @@ ACCEPTED = [
         [("33.14.01", K, 738385, 700000, None, None), ("33.14.02", K, 1234567, 36, None, None)],
         id="csv-semicolon-dot-thousands",
     ),
+    pytest.param(  # found by the fuzzed battery: the delimiter was read from the blank first line
+        "a.csv",
+        b"\n\r\nkode_wilayah;wajib_ktp;sudah_rekam\n33.14.01;738.385;700.000\n",
+        [("33.14.01", K, 738385, 700000, None, None)],
+        id="csv-semicolon-after-blank-lines",
+    ),
     pytest.param(
         "a.csv",
         b'kode_wilayah,wajib_ktp,sudah_rekam\r\n33.14.01,"738,385","700,000"\r\n',
