@@ -189,6 +189,8 @@ class Database:
         cursor = self.cursor()
         try:
             return cursor.execute(sql).fetchone()[0]
+        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+            raise _damaged(exc) from exc
         finally:
             cursor.close()
 

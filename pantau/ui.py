@@ -184,7 +184,11 @@ def frame() -> Context:
     db = database()
     if "wilayah" not in st.session_state:
         st.session_state["wilayah"] = _initial_region()
-    latest = db.latest_date()
+    try:
+        latest = db.latest_date()
+    except StoreError as exc:  # a damaged file: say which, and keep the pages (and the upload form) usable
+        st.error(str(exc))
+        latest = None
     _region_picker()
     pinned = url_date("tanggal")
     earliest = latest - timedelta(days=3650) if latest else None

@@ -220,10 +220,11 @@ def inject(draw, case: Case) -> None:
         column = draw(st.sampled_from(REQUIRED))
         if column not in names:
             return
-        i = names.index(column)
-        del names[i], case.header[i]
-        for cells in case.cells:
-            del cells[i]
+        while column in names:  # every copy, should the column have been duplicated before
+            i = names.index(column)
+            del names[i], case.header[i]
+            for cells in case.cells:
+                del cells[i]
         case.where.append((None, column))
     elif kind == "kolom_ganda":
         column = draw(st.sampled_from(names))
