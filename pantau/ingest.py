@@ -11,6 +11,7 @@ import csv
 import errno
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -227,7 +228,37 @@ def _read_xlsx(data: bytes, label: str) -> pl.DataFrame:
             fractional.append([c[1] for c in cells])
     finally:
         book.close()
+    if _has_formulas(data):
+        _show_uncomputed_formulas(data, records)
     return _from_records(records, label, numeric_codes=fractional)
+
+
+def _has_formulas(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            return any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in sheets)
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
+def _show_uncomputed_formulas(data: bytes, records: list[list[str]]) -> None:
+    """Put the formula text where Excel saved no computed value (a file written by a program, not Excel).
+
+    Read as values such cells are empty: an optional count would be stored as missing without a word.
+    With the formula text in place, validation rejects the cell by row, column and value.
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for i, row in enumerate(book.worksheets[0].iter_rows(values_only=True)):
+            for j, value in enumerate(row):
+                if isinstance(value, str) and value.startswith("=") and i < len(records) and j < len(records[i]):
+                    if records[i][j] == "":
+                        records[i][j] = value
+    finally:
+        book.close()
 
 
 def _from_records(records: list[list[str]], label: str, numeric_codes: list[list[bool]] | None) -> pl.DataFrame:
@@ -272,16 +303,27 @@ def _read_parquet(data: bytes, label: str) -> pl.DataFrame:
         raise IngestError([Problem(label, "bukan berkas Parquet yang dapat dibaca (rusak atau format lain)")]) from None
     names = _canonical_headers(frame.columns, label)
     frame = frame.rename(dict(zip(frame.columns, names)))
+    # types no contract column can hold (lists, structs, durations, bytes): name them, or drop unused ones
+    known = {c for spec in SPECS.values() for c in (*spec.required, *spec.optional)}
+    odd = [c for c, t in frame.schema.items() if t.is_nested() or isinstance(t, pl.Duration | pl.Time | pl.Binary)]
+    problems = [
+        Problem(label, f"kolom bertipe {frame.schema[c]} tidak didukung: simpan sebagai angka, teks atau tanggal", 1, c)
+        for c in odd
+        if c in known
+    ]
+    if problems:
+        raise IngestError(problems)
+    frame = frame.drop(odd).with_columns(pl.col(pl.Decimal).cast(pl.Float64))
     frame = frame.with_columns(
         pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW), pl.lit(False).alias(NUMERIC_CODE)
     )
     if "kode_wilayah" in frame.columns and frame.schema["kode_wilayah"].is_float():
         code = pl.col("kode_wilayah")
-        whole = code.round(0) == code
+        whole = (code.round(0) == code) & code.is_finite()
         frame = frame.with_columns(
             (code.is_not_null() & ~whole).alias(NUMERIC_CODE),
             pl.when(whole)
-            .then(code.cast(pl.Int64).cast(pl.String))
+            .then(code.cast(pl.Int64, strict=False).cast(pl.String))
             .otherwise(code.cast(pl.String))
             .alias("kode_wilayah"),
         )
@@ -330,9 +372,9 @@ def _count_expr(column: str, dtype: pl.DataType) -> pl.Expr:
     """Parse a count: digits, optionally with '.' or ',' thousands separators."""
     col = pl.col(column)
     if dtype.is_integer():
-        return col.cast(pl.Int64)
+        return col.cast(pl.Int64, strict=False)  # an unsigned value beyond Int64 becomes a reported error
     if dtype.is_float():
-        return pl.when(col.round(0) == col).then(col.cast(pl.Int64, strict=False))
+        return pl.when((col.round(0) == col) & col.is_finite()).then(col.cast(pl.Int64, strict=False))
     text = col.cast(pl.String).str.strip_chars().str.replace_all(r"\s", "")
     grouped = text.str.contains(r"^-?\d{1,3}(\.\d{3})+$") | text.str.contains(r"^-?\d{1,3}(,\d{3})+$")
     cleaned = pl.when(grouped).then(text.str.replace_all(r"[.,]", "")).otherwise(text)

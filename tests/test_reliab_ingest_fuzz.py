@@ -473,3 +473,58 @@ def check_case(case: Case, template: Path) -> str:
 def test_fuzzed_reports_are_stored_exactly_or_rejected_cleanly(case: Case, seeded_template: Path) -> None:
     outcome = check_case(case, seeded_template)
     tally("1. ingest fuzz", kasus=1, **{outcome: 1}, **{f"cacat_{d}": 1 for d in case.defects})
+
+
+# ---- Parquet columns of every type polars can write -----------------------------------------------------
+
+ODD_TYPES = {
+    "uint64_huge": pl.Series([2**63 + 5], dtype=pl.UInt64),
+    "list": pl.Series([[1, 2]]),
+    "struct": pl.Series([{"a": 1}]),
+    "binary": pl.Series([b"\x00\x01"]),
+    "bool": pl.Series([True]),
+    "null": pl.Series([None], dtype=pl.Null),
+    "nan": pl.Series([float("nan")]),
+    "inf": pl.Series([float("inf")]),
+    "duration": pl.Series([timedelta(days=1)]),
+    "time": pl.Series([datetime(2024, 1, 1, 1, 2).time()]),
+}
+
+
+@pytest.mark.parametrize("kind", list(ODD_TYPES))
+@pytest.mark.parametrize("column", ["wajib_ktp", "kode_wilayah", "tanggal", "nama_wilayah", "kolom_lain"])
+def test_parquet_columns_of_any_type_are_stored_or_named(kind, column, seeded_template, tmp_path) -> None:
+    """Regression (found by this battery): lists, durations, NaN/inf codes and UInt64 beyond Int64 made
+    polars raise its own error (the CLI said 'Kesalahan tak terduga'); now each is a located problem."""
+    frame = {"kode_wilayah": ["33.14.01"], "wajib_ktp": [40210], "sudah_rekam": [39350], "tanggal": [DAY]}
+    frame[column] = ODD_TYPES[kind].alias(column)
+    buffer = io.BytesIO()
+    pl.DataFrame(frame).write_parquet(buffer)
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded_template, data_dir)
+    before = tree_hash(data_dir)
+    try:
+        ingest_file(Store(data_dir), "rekam", Path("x.parquet"), data=buffer.getvalue(), label="x.parquet")
+    except IngestError as exc:
+        assert exc.problems and all(p.file == "x.parquet" and p.column == column for p in exc.problems), exc.message
+        assert tree_hash(data_dir) == before
+        tally("1. ingest fuzz", tipe_parquet=1, ditolak=1)
+        return
+    assert column in ("nama_wilayah", "kolom_lain"), f"a {kind} {column} was accepted"
+    tally("1. ingest fuzz", tipe_parquet=1, diterima=1)
+
+
+def test_parquet_decimal_counts_are_read_as_whole_numbers(seeded_template, tmp_path) -> None:
+    from decimal import Decimal
+
+    frame = pl.DataFrame(
+        {"kode_wilayah": ["33.14.01"], "wajib_ktp": [Decimal("40210.00")], "sudah_rekam": [39350], "tanggal": [DAY]},
+        schema_overrides={"wajib_ktp": pl.Decimal(12, 2)},
+    )
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded_template, data_dir)
+    store = Store(data_dir)
+    ingest_file(store, "rekam", Path("x.parquet"), data=buffer.getvalue(), label="x.parquet")
+    assert (DAY, "33.14.01", 40210, 39350, None, None) in stored_rows(store)
