@@ -105,10 +105,16 @@ def assert_no_engine_text(text: str) -> None:
 # ---- part 4: a damaged store ---------------------------------------------------------------------------
 
 
+def all_hostile() -> dict[str, str]:
+    """Every URL parameter hostile at once, each with a different attack."""
+    return {name: HOSTILE[kind] for name, kind in zip(URL_PARAMS, list(HOSTILE) * 2)}
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_damaged_store_every_page_says_which_file_and_what_to_do(page, damaged_dir, monkeypatch) -> None:
+    """The quick run also puts hostile URL parameters on (one AppTest run per page covers parts 4 and 5)."""
     path, damaged = damaged_dir
-    at = open_dashboard(monkeypatch, path, page, reuse_cache=True)
+    at = open_dashboard(monkeypatch, path, page, reuse_cache=True, **({} if LONG else all_hostile()))
     assert not at.exception, at.exception[0].message[:1500]
     text = shown_text(at)
     assert "tak terduga" not in text, text[:1500]
@@ -118,7 +124,10 @@ def test_damaged_store_every_page_says_which_file_and_what_to_do(page, damaged_d
         assert "pantau check" in message or any(Path(f).name in message for f in damaged), message
     if page == "pages/status_data.py":
         assert at.title, "the status page must still render (it is where the upload form is)"
+    assert not Path("/tmp/reliab-bocor.csv").exists() and not Path("/tmp/reliab-bocor.db").exists()
     tally("4. store rusak", halaman_diuji=1, halaman_memberi_pesan_rusak=int(bool(errors)))
+    if not LONG:
+        tally("5. keamanan kueri", url_berbahaya=len(URL_PARAMS))
 
 
 def test_damaged_store_cli_check_names_the_files_and_queries_explain(damaged_dir) -> None:
@@ -147,11 +156,14 @@ def test_damaged_store_cli_check_names_the_files_and_queries_explain(damaged_dir
 
 
 def hostile_cases() -> list[tuple[str, dict[str, str]]]:
-    """Every page with all URL parameters hostile at once; the long run adds one parameter at a time."""
-    cases = [(page, {name: HOSTILE[kind] for name, kind in zip(URL_PARAMS, list(HOSTILE) * 2)}) for page in PAGES]
-    if LONG:
-        cases += [(page, {name: value}) for page in PAGES for name in URL_PARAMS for value in HOSTILE.values()]
-    return cases
+    """Long run: every page with all URL parameters hostile at once, then one parameter at a time.
+
+    (The quick run covers every page with all parameters hostile in the damaged-store test above.)
+    """
+    if not LONG:
+        return [(PAGES[0], all_hostile())]
+    cases = [(page, all_hostile()) for page in PAGES]
+    return cases + [(page, {name: value}) for page in PAGES for name in URL_PARAMS for value in HOSTILE.values()]
 
 
 @pytest.mark.parametrize(("page", "params"), hostile_cases())
