@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if not reliability.COUNTS:
         return
-    out = REPO / "artifacts" / ("reliability.json" if reliability.LONG else "reliability-quick.json")
+    name = os.environ.get("PANTAU_RELIAB_OUT") or ("reliability.json" if reliability.LONG else "reliability-quick.json")
+    out = REPO / "artifacts" / name
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({k: dict(v) for k, v in sorted(reliability.COUNTS.items())}, indent=1) + "\n")

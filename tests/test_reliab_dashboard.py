@@ -162,8 +162,14 @@ def hostile_cases() -> list[tuple[str, dict[str, str]]]:
     """
     if not LONG:
         return [(PAGES[0], all_hostile())]
+    values = list(HOSTILE.values())
     cases = [(page, all_hostile()) for page in PAGES]
-    return cases + [(page, {name: value}) for page in PAGES for name in URL_PARAMS for value in HOSTILE.values()]
+    # each parameter alone, the attack rotating so every page meets every attack once per parameter set
+    return cases + [
+        (page, {name: values[(i + j) % len(values)]})
+        for i, page in enumerate(PAGES)
+        for j, name in enumerate(URL_PARAMS)
+    ]
 
 
 @pytest.mark.parametrize(("page", "params"), hostile_cases())

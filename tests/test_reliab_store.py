@@ -227,7 +227,7 @@ def check_trend(rows: pl.DataFrame) -> int:
 
 
 def test_readers_never_see_a_partial_version(tmp_path: Path) -> None:
-    publications = scale(12, 300)
+    publications = scale(12, 100)
     window = {"wilayah": "33.14", "dari": FIRST, "sampai": FIRST + timedelta(days=publications + 3)}
     store = Store(tmp_path / "data")
     frame = sragen(FIRST, [400] * 3)
