@@ -150,8 +150,9 @@ else:
             ui.no_data("Belum ada laporan perekaman. Unggah berkas rekam di tab Unggah data.")
 
 with tabs[3]:
-    kalender = status.calendar_table(ui.query("kalender_lengkap", wilayah=ctx.wilayah),
-                                     ctx.tanggal or date.today())
+    # tanggal given, so the calendar needs no read of the coverage files (it still shows when one is damaged)
+    as_of = ctx.tanggal or date.today()
+    kalender = status.calendar_table(ui.query("kalender_lengkap", wilayah=ctx.wilayah, tanggal=as_of), as_of)
     if kalender.is_empty():
         ui.no_data("Kalender pemilu kosong.")
     else:

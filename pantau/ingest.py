@@ -6,9 +6,12 @@ names the file, the spreadsheet row (header = row 1), the column, the value and 
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -23,6 +26,7 @@ from pantau.store import (
     PERINGATAN_SCHEMA,
     REKAM_SCHEMA,
     Store,
+    StoreError,
     partition_path,
 )
 
@@ -179,7 +183,8 @@ def _decode(data: bytes) -> str:
 
 def _read_csv(data: bytes, label: str) -> pl.DataFrame:
     text = _decode(data)
-    first_line = text.split("\n", 1)[0]
+    # the delimiter is read from the header line: the first line with content (leading blank lines are common)
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -223,7 +228,37 @@ def _read_xlsx(data: bytes, label: str) -> pl.DataFrame:
             fractional.append([c[1] for c in cells])
     finally:
         book.close()
+    if _has_formulas(data):
+        _show_uncomputed_formulas(data, records)
     return _from_records(records, label, numeric_codes=fractional)
+
+
+def _has_formulas(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            return any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in sheets)
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
+def _show_uncomputed_formulas(data: bytes, records: list[list[str]]) -> None:
+    """Put the formula text where Excel saved no computed value (a file written by a program, not Excel).
+
+    Read as values such cells are empty: an optional count would be stored as missing without a word.
+    With the formula text in place, validation rejects the cell by row, column and value.
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for i, row in enumerate(book.worksheets[0].iter_rows(values_only=True)):
+            for j, value in enumerate(row):
+                if isinstance(value, str) and value.startswith("=") and i < len(records) and j < len(records[i]):
+                    if records[i][j] == "":
+                        records[i][j] = value
+    finally:
+        book.close()
 
 
 def _from_records(records: list[list[str]], label: str, numeric_codes: list[list[bool]] | None) -> pl.DataFrame:
@@ -268,16 +303,27 @@ def _read_parquet(data: bytes, label: str) -> pl.DataFrame:
         raise IngestError([Problem(label, "bukan berkas Parquet yang dapat dibaca (rusak atau format lain)")]) from None
     names = _canonical_headers(frame.columns, label)
     frame = frame.rename(dict(zip(frame.columns, names)))
+    # types no contract column can hold (lists, structs, durations, bytes): name them, or drop unused ones
+    known = {c for spec in SPECS.values() for c in (*spec.required, *spec.optional)}
+    odd = [c for c, t in frame.schema.items() if t.is_nested() or isinstance(t, pl.Duration | pl.Time | pl.Binary)]
+    problems = [
+        Problem(label, f"kolom bertipe {frame.schema[c]} tidak didukung: simpan sebagai angka, teks atau tanggal", 1, c)
+        for c in odd
+        if c in known
+    ]
+    if problems:
+        raise IngestError(problems)
+    frame = frame.drop(odd).with_columns(pl.col(pl.Decimal).cast(pl.Float64))
     frame = frame.with_columns(
         pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW), pl.lit(False).alias(NUMERIC_CODE)
     )
     if "kode_wilayah" in frame.columns and frame.schema["kode_wilayah"].is_float():
         code = pl.col("kode_wilayah")
-        whole = code.round(0) == code
+        whole = (code.round(0) == code) & code.is_finite()
         frame = frame.with_columns(
             (code.is_not_null() & ~whole).alias(NUMERIC_CODE),
             pl.when(whole)
-            .then(code.cast(pl.Int64).cast(pl.String))
+            .then(code.cast(pl.Int64, strict=False).cast(pl.String))
             .otherwise(code.cast(pl.String))
             .alias("kode_wilayah"),
         )
@@ -326,9 +372,9 @@ def _count_expr(column: str, dtype: pl.DataType) -> pl.Expr:
     """Parse a count: digits, optionally with '.' or ',' thousands separators."""
     col = pl.col(column)
     if dtype.is_integer():
-        return col.cast(pl.Int64)
+        return col.cast(pl.Int64, strict=False)  # an unsigned value beyond Int64 becomes a reported error
     if dtype.is_float():
-        return pl.when(col.round(0) == col).then(col.cast(pl.Int64, strict=False))
+        return pl.when((col.round(0) == col) & col.is_finite()).then(col.cast(pl.Int64, strict=False))
     text = col.cast(pl.String).str.strip_chars().str.replace_all(r"\s", "")
     grouped = text.str.contains(r"^-?\d{1,3}(\.\d{3})+$") | text.str.contains(r"^-?\d{1,3}(,\d{3})+$")
     cleaned = pl.when(grouped).then(text.str.replace_all(r"[.,]", "")).otherwise(text)
@@ -853,6 +899,23 @@ def _plan_warnings(store: Store, data: Validated, warnings: pl.DataFrame, change
             changes[rel] = fresh
 
 
+def _publish_or_explain(store: Store, changes: dict[str, pl.DataFrame | None]) -> str:
+    """Publish under the held lock; a write failure (full disk, ...) becomes a StoreError saying what to do."""
+    try:
+        return store.publish(changes)
+    except (OSError, pl.exceptions.ComputeError) as exc:  # polars reports a failed Parquet write as ComputeError
+        with contextlib.suppress(OSError):
+            store.cleanup()  # free what the half-built version took (the lock is ours)
+        code = getattr(exc, "errno", None)
+        full = code in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in str(exc)
+        reason = "ruang disk penuh" if full else f"galat tulis ({errno.errorcode.get(code, type(exc).__name__)})"
+        advice = "Kosongkan ruang disk" if full else "Periksa izin tulis dan disk"
+        raise StoreError(
+            f"Data tidak dapat disimpan: {reason} di {store.data_dir}. Tidak ada yang berubah: versi sebelumnya "
+            f"({store.current_version() or 'kosong'}) tetap dipakai. {advice}, lalu kirim ulang berkas yang sama."
+        ) from exc
+
+
 def publish(
     store: Store, data: Validated, replace: bool = False, check_only: bool = False, source: audit.Source | None = None
 ) -> Report:
@@ -867,7 +930,7 @@ def publish(
         if not check_only:
             changes.update(agregat.plan(store, changes))
         before = store.current_version()
-        version = None if check_only else store.publish(changes)
+        version = None if check_only else _publish_or_explain(store, changes)
         if version is not None:
             replacing = replace and (replaced > 0 or data.kind == "pemilu")
             _log(store, data, replacing, source or audit.Source(audit.os_user()), before, version, changes)

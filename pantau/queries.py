@@ -7,6 +7,7 @@ only the parameters the file uses. Nothing from a user is ever formatted into SQ
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -47,6 +48,7 @@ DEFAULT_RANGE_DAYS = 365
 RANGE_DAYS = {"sasaran": 14}  # `dari` of the worklist: the trend over two weeks, not a year
 # queries whose `tingkat` is one of a few levels, the first the default (not the child level)
 LEVEL_CHOICES = {"sasaran": ("desa", "kecamatan")}
+QUERY_TIMEOUT_S = 60.0  # a dashboard query takes well under a second; one running a minute is stuck
 _PARAM_IN_SQL = re.compile(r"\$([a-z_]+)")
 _QUERY_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")
 _DAMAGED_FILE = re.compile(r"/\S+?\.parquet")
@@ -143,6 +145,7 @@ class Database:
 
     def __init__(self, store: Store, memory_limit: str = "2GB", threads: int = 2):
         self.store = store
+        self.timeout = QUERY_TIMEOUT_S
         self._lock = threading.Lock()
         self._reference = store.reference_files()
         self._db = duckdb.connect(
@@ -165,6 +168,7 @@ class Database:
                 cursor.execute(_load_sql(QUERY_DIR / "staging" / f"{name}.sql"))
             # Parquet footers stay in memory between queries (store files never change in place)
             cursor.execute("SET parquet_metadata_cache = true")
+            sandbox(cursor, [store.data_dir])
             cursor.close()
 
     def snapshot(self) -> Snapshot:
@@ -253,6 +257,8 @@ class Database:
         try:
             params = {"prefixes": prefixes, "points": points, "lo": lo, "hi": hi, "sebelumnya": name == "ringkasan"}
             return [row[0] for row in cursor.execute(sql, params).fetchall() if row[0] is not None]
+        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+            raise _damaged(exc) from exc
         finally:
             cursor.close()
 
@@ -315,9 +321,12 @@ class Database:
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             raise _damaged(exc) from exc
         try:
-            rows = cursor.sql(sql, params=values).pl()
+            with time_limit(cursor, self.timeout):
+                rows = cursor.sql(sql, params=values).pl()
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             raise _damaged(exc) from exc
+        except (duckdb.InterruptException, duckdb.OutOfMemoryException) as exc:
+            raise _too_heavy(exc) from exc
         finally:
             cursor.close()
         return Result(rows=rows, params=values)
@@ -342,6 +351,43 @@ def _last_day(snapshot: Snapshot, kind: str) -> date | None:
     if not files:
         return None
     return partition_day(str(Path(files[-1]).relative_to(Path(files[-1]).parents[2])))
+
+
+def sandbox(cursor: duckdb.DuckDBPyConnection, directories: list[Path]) -> None:
+    """Lock the database down for good: files only under `directories`, no extensions, no settings changes.
+
+    Called once after the views exist. Even SQL injected past the parameter checks then cannot read
+    /etc/passwd, write outside the data directory, ATTACH a file or INSTALL/LOAD an extension, and
+    cannot undo any of this (or the memory and thread limits) with SET: the configuration is locked.
+    """
+    allowed = sorted({f"{p}/" for d in directories for p in (Path(d), Path(d).resolve())})
+    cursor.execute("SET allowed_directories = $dirs", {"dirs": allowed})
+    cursor.execute("SET autoinstall_known_extensions = false")
+    cursor.execute("SET autoload_known_extensions = false")
+    cursor.execute("SET enable_external_access = false")
+    cursor.execute("SET lock_configuration = true")
+
+
+@contextlib.contextmanager
+def time_limit(cursor: duckdb.DuckDBPyConnection, seconds: float):
+    """Interrupt what `cursor` runs once `seconds` have passed (DuckDB has no statement timeout)."""
+    timer = threading.Timer(seconds, cursor.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        timer.join()  # the timer thread holds the cursor; let it go before the cursor is closed
+
+
+def _too_heavy(exc: Exception) -> QueryError:
+    """A query stopped by the time or memory limit, without DuckDB's text."""
+    limit = "batas waktu" if isinstance(exc, duckdb.InterruptException) else "batas memori"
+    return QueryError(
+        f"Kueri dihentikan karena melampaui {limit}. Pilih wilayah yang lebih kecil atau rentang tanggal "
+        "yang lebih pendek, lalu coba lagi; bila terus terjadi, hubungi admin."
+    )
 
 
 def _damaged(exc: Exception) -> StoreError:

@@ -319,7 +319,11 @@ def frame(user: Akses = akses.LOKAL) -> Context:
         st.warning(f"Anda hanya berhak melihat {own} dan wilayah di bawahnya; yang ditampilkan: {own}.")
         _set_region(user.batasi(wanted))
     _user_box(user)
-    latest = db.latest_date()
+    try:
+        latest = db.latest_date()
+    except StoreError as exc:  # a damaged file: say which, and keep the pages (and the upload form) usable
+        st.error(str(exc))
+        latest = None
     _region_picker(user)
     pinned = url_date("tanggal")
     earliest = latest - timedelta(days=3650) if latest else None

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from pantau.ingest import IngestError, ingest_file
-from pantau.store import Store
+from pantau.store import Store, StoreError
 
 KINDS = {
     "rekam": "Perekaman (rekam)",
@@ -62,6 +62,8 @@ def proses(
         )
     except IngestError as exc:
         return Hasil(berhasil=False, disimpan=False, pesan=exc.message)
+    except StoreError as exc:  # the file was valid, but the store could not take it (full disk, damaged store)
+        return Hasil(berhasil=False, disimpan=False, pesan=str(exc))
     warnings = tuple(str(w) for w in report.warnings)
     return Hasil(
         berhasil=True,

@@ -141,6 +141,12 @@ ACCEPTED = [
         [("33.14.01", K, 738385, 700000, None, None), ("33.14.02", K, 1234567, 36, None, None)],
         id="csv-semicolon-dot-thousands",
     ),
+    pytest.param(  # found by the fuzzed battery: the delimiter was read from the blank first line
+        "a.csv",
+        b"\n\r\nkode_wilayah;wajib_ktp;sudah_rekam\n33.14.01;738.385;700.000\n",
+        [("33.14.01", K, 738385, 700000, None, None)],
+        id="csv-semicolon-after-blank-lines",
+    ),
     pytest.param(
         "a.csv",
         b'kode_wilayah,wajib_ktp,sudah_rekam\r\n33.14.01,"738,385","700,000"\r\n',
@@ -1063,3 +1069,11 @@ def test_pemilu_replace_replaces_the_whole_calendar(store, tmp_path):
         ("Pemilu 2024", date(2024, 2, 14), "", 98.0),
         ("Pilkada 2031", date(2031, 11, 28), "33", 97.0),
     ]
+
+
+def test_xlsx_formula_without_a_saved_value_is_rejected_not_stored_empty(seeded, tmp_path):
+    """Found by the fuzzed battery: a formula cell that no Excel ever computed read as empty, so an
+    optional count (prr) was stored as missing without a word. Now the cell is named with its formula."""
+    rows = [["kode_wilayah", "wajib_ktp", "sudah_rekam", "prr"], ["33.14.01", 40210, 39350, "=SUM(B2:C2)"]]
+    error = rejected(seeded, tmp_path, "rumus.xlsx", rows, snapshot_date=DAY)
+    assert [(p.row, p.column, p.value) for p in error.problems] == [(2, "prr", "=SUM(B2:C2)")]

@@ -7,6 +7,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from pantau.config import REPO_ROOT
 from pantau.ingest import ingest_frame
 from pantau.queries import Database, run_query
 from pantau.store import KEEP_VERSIONS, REKAM_SCHEMA, Store, StoreError, partition_path
+from tests.reliability import scale, tally
 
 DAY_1 = date(2024, 1, 10)
 DAY_2 = date(2024, 1, 11)
@@ -283,10 +285,25 @@ def assert_complete(store: Store, db: Database) -> int:
     return n
 
 
-def test_killed_ingest_leaves_a_complete_version(tmp_path):
-    rng = random.Random(20240214)
+KILL_TRIALS = scale(5, 60)  # writers killed: a few in every run, >= 50 with PANTAU_LONG=1
+KILL_BATCH = 5  # writers running at once (the machine has few cores)
+
+
+def consistent(row: dict) -> bool:
+    """A reader's ringkasan row belongs to one whole version of the child's loop (or to an empty store)."""
+    if row["tanggal_laporan"] is None:
+        return row["sudah_rekam"] is None
+    k = (row["tanggal_laporan"] - FIRST_DAY).days
+    return (row["wajib_ktp"], row["sudah_rekam"], row["unit_melapor"]) == (3000, 3 * (500 + k), 3)
+
+
+def kill_batch(stores: list[Store], rng: random.Random) -> tuple[int, list[str]]:
+    """Start a writer per store, SIGKILL each at a random moment while a reader queries every store.
+
+    Returns how many reads the reader made and what it saw that was not one whole version.
+    """
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    stores = [Store(tmp_path / f"data{i}") for i in range(5)]
+    readers = [Database(store) for store in stores]
     children = [
         subprocess.Popen(
             [sys.executable, "-c", CHILD, str(store.data_dir), FIRST_DAY.isoformat()],
@@ -299,10 +316,29 @@ def test_killed_ingest_leaves_a_complete_version(tmp_path):
         )
         for store in stores
     ]
+    seen: list[str] = []
+    reads = 0
+    stop = threading.Event()
+
+    def read_loop() -> None:
+        nonlocal reads
+        while not stop.is_set():
+            for db in readers:
+                try:
+                    row = db.run("ringkasan", {"wilayah": "33.14"}).rows.row(0, named=True)
+                except Exception as exc:  # any failure to read is what this test looks for
+                    seen.append(f"{type(exc).__name__}: {exc}")
+                    continue
+                reads += 1
+                if not consistent(row):
+                    seen.append(f"partial version: {row}")
+
     try:
         for child in children:
             line = child.stdout.readline()
             assert line.strip() == "siap", child.stderr.read()
+        reader = threading.Thread(target=read_loop, daemon=True)
+        reader.start()
         start = time.monotonic()
         for child in children:
             child.stdin.write("mulai\n")
@@ -314,20 +350,39 @@ def test_killed_ingest_leaves_a_complete_version(tmp_path):
             os.kill(children[i].pid, signal.SIGKILL)
         for child in children:
             child.wait(timeout=10)
+        stop.set()
+        reader.join(timeout=60)
     finally:
+        stop.set()
         for child in children:
             if child.poll() is None:
                 child.kill()
                 child.wait(timeout=10)
             for stream in (child.stdin, child.stdout, child.stderr):
                 stream.close()
+    return reads, seen
 
-    for store in stores:
-        db = Database(store)
-        n = assert_complete(store, db)
-        # the next writer gets the lock, cleans what the killed one left, and publishes whole
-        day = FIRST_DAY + timedelta(days=n)
-        ingest_frame(store, "rekam", sragen(day, [500 + n] * 3), "lanjut.csv")
-        assert leftovers(store) == []
-        assert [p for p in store.data_dir.iterdir() if p.name.startswith(".CURRENT")] == []
-        assert assert_complete(store, db) == n + 1
+
+@pytest.mark.reliab
+def test_killed_ingest_leaves_a_complete_version(tmp_path):
+    rng = random.Random(20240214)
+    survived = reads = 0
+    for first in range(0, KILL_TRIALS, KILL_BATCH):
+        stores = [Store(tmp_path / f"data{i}") for i in range(first, min(first + KILL_BATCH, KILL_TRIALS))]
+        batch_reads, seen = kill_batch(stores, rng)
+        reads += batch_reads
+        assert seen == [], f"a reader saw a partial version or failed while writers were killed: {seen[:5]}"
+        for store in stores:
+            db = Database(store)
+            had_leftovers = bool(leftovers(store))
+            n = assert_complete(store, db)
+            # the next writer gets the lock, cleans what the killed one left, and publishes whole
+            day = FIRST_DAY + timedelta(days=n)
+            ingest_frame(store, "rekam", sragen(day, [500 + n] * 3), "lanjut.csv")
+            assert leftovers(store) == []
+            assert [p for p in store.data_dir.iterdir() if p.name.startswith(".CURRENT")] == []
+            assert assert_complete(store, db) == n + 1
+            survived += 1
+            tally("2. crash safety", penulis_dibunuh=1, sisa_dibersihkan=int(had_leftovers))
+    tally("2. crash safety", kueri_selama_pembunuhan=reads)
+    assert survived == KILL_TRIALS
