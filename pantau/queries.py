@@ -154,6 +154,8 @@ class Database:
                 "memory_limit": memory_limit,
                 "threads": threads,
                 "temp_directory": str(store.data_dir / ".tmp"),
+                # an ASOF join is never run as a nested loop: row estimates can be far too low
+                "asof_loop_join_threshold": 0,
             },
         )
         self._snapshot: Snapshot | None = None
@@ -191,7 +193,9 @@ class Database:
             "pemilu": list(snapshot.files["pemilu"]) or [ref["pemilu_bawaan"]],
         }
         for kind in ("rekam", "cetak", "peringatan", "agregat"):
-            files[kind] = [ref[f"kosong_{kind}"], *snapshot.files[kind]]
+            # the empty schema file last: DuckDB estimates row counts from the first file, and an
+            # estimate of zero rows makes it plan joins as nested loops
+            files[kind] = [*snapshot.files[kind], ref[f"kosong_{kind}"]]
         for kind, paths in files.items():
             cursor.execute(f"SET VARIABLE berkas_{kind} = $paths", {"paths": paths})  # kind is ours, not a user's
         cursor.execute("SET VARIABLE agregat_akhir = $akhir::DATE", {"akhir": last_day})

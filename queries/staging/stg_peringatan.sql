@@ -9,4 +9,4 @@ SELECT
     nilai,
     aturan,
     berkas
-FROM read_parquet(getvariable('berkas_peringatan'));
+FROM read_parquet(getvariable('berkas_peringatan'), hive_partitioning = false);
