@@ -44,16 +44,32 @@ def execute(db, name: str, wilayah: str, tanggal: date):
     return db.run(name, {"wilayah": wilayah, "tanggal": tanggal}).rows.height
 
 
+_PROFILERS: dict[str, object] = {}
+
+
+def _profiler(db):
+    """A Database over the same store with its configuration unlocked, so profiling can be switched
+    on (the dashboard's is locked by the sandbox); one per store."""
+    from pantau.queries import Database
+
+    key = str(db.store.data_dir)
+    if key not in _PROFILERS:
+        _PROFILERS[key] = Database(db.store, sandboxed=False)
+    return _PROFILERS[key]
+
+
 def profile(db, name: str, wilayah: str, tanggal: date) -> dict:
     """DuckDB's profile of one run: rows and row groups scanned, files, bytes read, peak buffer memory."""
     from pantau.queries import query_sql
 
-    if name == LATEST_DATE:
-        sql, values = "SELECT max(tanggal) FROM stg_rekam", None
+    db = _profiler(db)
+    if name == LATEST_DATE:  # from the newest report file's name, kept per version: nothing to profile
+        sql, values, days = "SELECT 1", None, []
     else:
         sql = query_sql(name)
         values = db.resolve(name, sql, {"wilayah": wilayah, "tanggal": tanggal})
-    cursor = db.cursor()
+        days = db.report_days(name, values)
+    cursor = db.cursor(reports=days)  # the report files the query itself would bind, as Database.run does
     try:
         cursor.execute("SET enable_profiling = 'no_output'")
         cursor.sql(sql, params=values).fetchall()
