@@ -48,6 +48,8 @@ except Exception as exc:  # the frame must never show a traceback to a room of o
     st.stop()
 try:
     page.run()
+except Exception as exc:  # a damaged file or a stopped query on one page: a message, never a traceback
+    ui.show_error(exc)
 finally:
     # a page that Streamlit runs without this frame (see ui.context) must not find an old context
     st.session_state.pop("konteks", None)

@@ -75,7 +75,8 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def damaged_dir(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """A copy of the demo whose newest coverage file is cut in half and one print-log file is garbage."""
+    """A copy of the demo whose newest coverage file and newest rollup month are cut in half and one
+    print-log file is garbage."""
     path = tmp_path_factory.mktemp("reliab_damaged") / "data"
     shutil.copytree(demo_dir, path)
     snapshot = Store(path).snapshot()
@@ -87,7 +88,12 @@ def damaged_dir(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
     Path(truncated).write_bytes(data[: len(data) // 2])
     Path(garbage).unlink()
     Path(garbage).write_bytes(b"PAR1 ini bukan parquet, hanya sampah" * 10)
-    return path, [truncated, garbage]
+    # the newest rollup month too: the questions down to kecamatan read it, not the report files
+    rollup = snapshot.files["agregat"][-1]
+    data = Path(rollup).read_bytes()
+    Path(rollup).unlink()
+    Path(rollup).write_bytes(data[: len(data) // 2])
+    return path, [truncated, garbage, rollup]
 
 
 def shown_text(at: AppTest) -> str:
