@@ -126,6 +126,7 @@ def test_damaged_store_every_page_says_which_file_and_what_to_do(page, damaged_d
     assert "tak terduga" not in text, text[:1500]
     assert_no_engine_text(text)
     errors = [e.value for e in at.error]
+    assert errors, f"{page} read a damaged file without saying so: {text[:500]}"
     for message in errors:
         assert "pantau check" in message or any(Path(f).name in message for f in damaged), message
     if page == "pages/status_data.py":
