@@ -30,7 +30,6 @@ data built for it).
 from __future__ import annotations
 
 import argparse
-import ast
 import asyncio
 import contextlib
 import os
@@ -50,6 +49,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.measure import REPO, load_average, percentile, write_json
+from bench.pages import page_calls
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -130,13 +130,10 @@ def log(message: str) -> None:
 
 def registered_pages() -> list[tuple[str, str]]:
     """(title, URL path) of every st.Page in dashboard.py, in navigation order; the default page is '/'."""
-    tree = ast.parse(DASHBOARD.read_text(encoding="utf-8"))
     pages = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page":
-            kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords if kw.arg}
-            path = "/" if kwargs.get("default") else "/" + str(kwargs.get("url_path", ""))
-            pages.append((str(kwargs["title"]), path))
+    for _file, kwargs in page_calls():
+        path = "/" if kwargs.get("default") else "/" + str(kwargs.get("url_path", ""))
+        pages.append((str(kwargs["title"]), path))
     pages.sort(key=lambda page: (page[1] != "/",))  # ast.walk order is not source order for nested calls
     return pages
 

@@ -30,15 +30,20 @@ ARRAY_KEYS = ("x", "y", "z", "values", "labels", "lat", "lon", "locations", "tex
 _ITEMSIZE = {"i1": 1, "u1": 1, "i2": 2, "u2": 2, "i4": 4, "u4": 4, "f4": 4, "i8": 8, "u8": 8, "f8": 8}
 
 
-def registered_pages() -> list[tuple[str, str]]:
-    """(file, title) of every st.Page in dashboard.py, in navigation order."""
+def page_calls() -> list[tuple[str, dict]]:
+    """(file, keyword arguments) of every st.Page call in dashboard.py, read without running it."""
     tree = ast.parse(DASHBOARD.read_text(encoding="utf-8"))
-    pages = []
+    calls = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page":
             kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords if kw.arg}
-            pages.append((ast.literal_eval(node.args[0]), kwargs.get("title", "")))
-    return pages
+            calls.append((ast.literal_eval(node.args[0]), kwargs))
+    return calls
+
+
+def registered_pages() -> list[tuple[str, str]]:
+    """(file, title) of every st.Page in dashboard.py, in navigation order."""
+    return [(file, kwargs.get("title", "")) for file, kwargs in page_calls()]
 
 
 def _length(value: object, cells: bool = False) -> int:
