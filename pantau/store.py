@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,10 @@ from pantau import regions
 
 KINDS = ("rekam", "cetak", "peringatan", "pemilu", "agregat")
 KEEP_VERSIONS = 3
+# A reader lists a version's files and opens them moments later; a query ends within a minute
+# (queries.QUERY_TIMEOUT_S). So a version is removed only when it is beyond the newest
+# KEEP_VERSIONS *and* was replaced long enough ago that no query can still be reading it.
+RETIRE_AFTER_SECONDS = 300
 ROW_GROUP_ROWS = 4096
 
 REKAM_SCHEMA = {
@@ -334,6 +339,7 @@ class Store:
         _fsync_dir(staging)
         final = self.versions_dir / name
         os.rename(staging, final)
+        os.utime(final)  # the moment this version replaces the current one: see cleanup()
         _fsync_dir(self.versions_dir)
         tmp = self.current_file.with_name(f".CURRENT.tmp-{os.getpid()}")
         tmp.write_text(name, encoding="ascii")
@@ -343,18 +349,32 @@ class Store:
         return name
 
     def cleanup(self) -> None:
-        """Remove what a failed publish left, and versions too old for any reader to still use."""
+        """Remove what a failed publish left, and versions no reader can still be using.
+
+        A version goes when it is older than the newest KEEP_VERSIONS and the version after it
+        was published more than RETIRE_AFTER_SECONDS ago (a folder's mtime is its publish time).
+        """
         if not self.versions_dir.exists():
             return
         current = self.current_version()
         current_number = int(current[1:]) if current else 0
+        published: dict[int, Path] = {}
         for entry in self.versions_dir.iterdir():
             if entry.name.startswith("."):
                 shutil.rmtree(entry, ignore_errors=True)
             elif entry.name.startswith("v") and entry.name[1:].isdigit():
                 number = int(entry.name[1:])
-                if number > current_number or number <= current_number - KEEP_VERSIONS:
-                    shutil.rmtree(entry, ignore_errors=True)
+                if number > current_number:
+                    shutil.rmtree(entry, ignore_errors=True)  # complete but never made current
+                else:
+                    published[number] = entry
+        published_at = {number: path.stat().st_mtime for number, path in published.items()}
+        now = time.time()
+        order = sorted(published)
+        for number, later in zip(order, order[1:], strict=False):
+            retired = now - published_at[later] > RETIRE_AFTER_SECONDS
+            if number <= current_number - KEEP_VERSIONS and retired:
+                shutil.rmtree(published[number], ignore_errors=True)
         for entry in self.data_dir.glob(".CURRENT.tmp-*"):
             entry.unlink(missing_ok=True)
 

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from pantau import audit, cli
+from pantau import store as store_module
 from pantau.ingest import IngestError, ingest_file, ingest_frame
 from pantau.queries import run_query
 from pantau.store import KEEP_VERSIONS, Store
@@ -133,7 +134,8 @@ def test_undo_of_an_ingest_that_added_a_date_removes_the_date(store, tmp_path):
     assert latest["tanggal"][0] == DAY
 
 
-def test_undo_works_after_the_old_version_was_cleaned_up(store, tmp_path):
+def test_undo_works_after_the_old_version_was_cleaned_up(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "RETIRE_AFTER_SECONDS", -1.0)  # old versions go at once
     send(store, tmp_path, "a.csv", A)
     before = answers(store)
     send(store, tmp_path, "b.csv", B, replace=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from pantau import store as store_module
 from pantau.config import REPO_ROOT
 from pantau.ingest import ingest_frame
 from pantau.queries import Database, run_query
@@ -186,7 +187,8 @@ def test_publish_failing_to_swap_current_leaves_readers_on_the_old_version(inges
     assert [p for p in ingested.data_dir.iterdir() if p.name.startswith(".CURRENT")] == []
 
 
-def test_old_versions_beyond_keep_versions_are_removed(tmp_path):
+def test_old_versions_beyond_keep_versions_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "RETIRE_AFTER_SECONDS", -1.0)  # no reader is left to wait for
     store = Store(tmp_path / "data")
     for n in range(1, 7):
         publish(store, {REL_1: rekam(DAY_1, 900 + n)})
@@ -386,3 +388,22 @@ def test_killed_ingest_leaves_a_complete_version(tmp_path):
             tally("2. crash safety", penulis_dibunuh=1, sisa_dibersihkan=int(had_leftovers))
     tally("2. crash safety", kueri_selama_pembunuhan=reads)
     assert survived == KILL_TRIALS
+
+
+def test_a_version_replaced_moments_ago_stays_for_readers_still_using_it(tmp_path):
+    """A reader that listed v000001's files may open them after many quick publications."""
+    store = Store(tmp_path / "data")
+    publish(store, {REL_1: rekam(DAY_1, 901)})
+    held = store.snapshot()
+    for n in range(2, KEEP_VERSIONS + 4):
+        publish(store, {REL_1: rekam(DAY_1, 900 + n)})
+    assert versions(store)[0] == "v000001"
+    assert pl.read_parquet(held.files["rekam"][0])["sudah_rekam"].to_list() == [901]
+
+    # once the versions after it have been current for longer than any query runs, old ones go
+    past = time.time() - store_module.RETIRE_AFTER_SECONDS - 10
+    for name in versions(store)[:-1]:
+        os.utime(store.versions_dir / name, (past, past))
+    store.cleanup()
+    newest = KEEP_VERSIONS + 3
+    assert versions(store) == [f"v{n:06d}" for n in range(newest - KEEP_VERSIONS + 1, newest + 1)]
