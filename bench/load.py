@@ -1,7 +1,7 @@
 """Load test: many browser sessions click through the dashboard while an ingest publishes new snapshots.
 
-    python -m bench.load [--sessions 30] [--minutes 3] [--data-dir DIR] [--provinsi 33,34]
-                         [--publish-every 10-20] [--think 1-3] [--seed 2024] [--out bench/results]
+    python -m bench.load [--sessions 30] [--minutes 4] [--data-dir DIR] [--provinsi 33,34]
+                         [--publish-every 30-45] [--think 30-90] [--ramp-up 4] [--seed 2024] [--out bench/results]
 
 One headless Chromium (Debian's /usr/bin/chromium) holds `--sessions` browser contexts against a real
 `streamlit run dashboard.py` on a free localhost port. Each session opens the app, then until the time is
@@ -60,7 +60,7 @@ QUIET_MS = 1000  # a second run (widget sync) can start a moment after the first
 POLL_MS = 50
 HEALTH_TIMEOUT_S = 90.0
 MAX_SHOTS = 12  # screenshots of the first failed interactions, for a human to look at
-RAMP_UP_S = 2.0  # between two session starts, as users arrive; the measured minutes begin when all are in
+RAMP_UP_S = 4.0  # between two session starts, as users arrive; the measured minutes begin when all are in
 ERROR_TEXTS = (
     "Terjadi kesalahan tak terduga",
     "Traceback (most recent call last)",
@@ -84,9 +84,24 @@ OBSERVER_JS = """
 })();
 """
 
-# True once a run that began after the interaction has ended and the page has been still for QUIET_MS.
+# What the page shows: its title and the line under it (region path). A rerun that changed the page
+# or the region changes it; an unchanged signature means the click has not taken effect yet.
+SIGNATURE_JS = """
+() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const h1 = main && main.querySelector('h1');
+  const caption = main && main.querySelector('[data-testid="stCaptionContainer"]');
+  return h1 ? `${h1.innerText}|${caption ? caption.innerText : ''}` : null;
+}
+"""
+
+# True once the interaction took effect, the app is idle and the page has been still for QUIET_MS.
+# Took effect: a script run began after it (seen by the observer), or the page's signature changed.
+# The observer alone is not enough: on a loaded machine the frontend can apply "running" and
+# "finished" in one render, so the attribute never shows "running" (seen in 4 of 120 interactions).
+# A fresh document (sigBefore null) has no page before it: its page drawn at all is a run.
 IDLE_JS = """
-([runs0, quietMs]) => {
+([runs0, quietMs, sigBefore]) => {
   const s = window.__pantauLoad;
   const app = document.querySelector('[data-testid="stApp"]');
   if (!s || !app) return false;
@@ -101,9 +116,17 @@ IDLE_JS = """
   const drawn = main && (main.querySelector('h1') || main.querySelector('[data-testid="stException"]')
                          || main.querySelector('[data-testid="stAlert"]'));
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-  const ok = s.runs > runs0 && s.state === 'notRunning' && !(status && status.offsetParent !== null)
+  const h1 = main && main.querySelector('h1');
+  const caption = main && main.querySelector('[data-testid="stCaptionContainer"]');
+  const sig = h1 ? `${h1.innerText}|${caption ? caption.innerText : ''}` : null;
+  const tookEffect = s.runs > runs0 || sigBefore === null || (sig !== null && sig !== sigBefore);
+  const ok = tookEffect && s.state === 'notRunning' && !(status && status.offsetParent !== null)
              && drawn && charts.every(c => c.querySelector('.main-svg'));
   const now = performance.now();
+  s.last = {runs0, runs: s.runs, changed: sig !== sigBefore, state: s.state, drawn: !!drawn,
+            status: !!(status && status.offsetParent !== null),
+            charts: charts.length, chartsMissing: charts.filter(c => !c.querySelector('.main-svg')).length,
+            skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length};
   if (!ok) { s.readyAt = null; return false; }
   if (s.readyAt === null || s.readyAt < s.changedAt) s.readyAt = now;  // first poll that saw it all
   return now - s.readyAt >= quietMs;
@@ -116,7 +139,8 @@ STATUS_JS = """
   const app = document.querySelector('[data-testid="stApp"]');
   const status = document.querySelector('[data-testid="stStatusWidget"]');
   return `script ${app?.getAttribute('data-test-script-state') ?? 'no app'}, `
-         + `widget ${status ? JSON.stringify(status.innerText.trim().slice(0, 60)) : 'absent'}`;
+         + `widget ${status ? JSON.stringify(status.innerText.trim().slice(0, 60)) : 'absent'}, `
+         + `last check ${JSON.stringify(window.__pantauLoad?.last ?? null)}`;
 }
 """
 
@@ -380,8 +404,11 @@ async def _interact(
     started = time.monotonic()
     try:
         runs0 = 0 if fresh_document else await page.evaluate("() => window.__pantauLoad?.runs ?? 0")
+        before = None if fresh_document else await page.evaluate(SIGNATURE_JS)
         await action()
-        await page.wait_for_function(IDLE_JS, arg=[runs0, QUIET_MS], polling=POLL_MS, timeout=timeout_s * 1000)
+        await page.wait_for_function(
+            IDLE_JS, arg=[runs0, QUIET_MS, before], polling=POLL_MS, timeout=timeout_s * 1000
+        )
         waited = time.monotonic() - started
         idle_for_ms = await page.evaluate("() => performance.now() - window.__pantauLoad.readyAt")
         seconds = max(waited - idle_for_ms / 1000, 0.0)
@@ -691,11 +718,13 @@ def _range(text: str) -> tuple[float, float]:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=30)
-    parser.add_argument("--minutes", type=float, default=3.0)
+    parser.add_argument("--minutes", type=float, default=4.0)
     parser.add_argument("--data-dir", type=Path, help="a prepared store to copy (default: build demo data)")
     parser.add_argument("--provinsi", default="33,34", help="provinces with data; the last one gets the ingests")
-    parser.add_argument("--publish-every", type=_range, default=(10.0, 20.0), help="seconds between ingests, A-B")
-    parser.add_argument("--think", type=_range, default=(1.0, 3.0), help="seconds between interactions, A-B")
+    parser.add_argument("--publish-every", type=_range, default=(30.0, 45.0), help="seconds between ingests, A-B")
+    parser.add_argument(
+        "--think", type=_range, default=(30.0, 90.0), help="seconds between interactions, A-B (reading a page)"
+    )
     parser.add_argument(
         "--timeout", type=float, default=INTERACTION_TIMEOUT_S, help="seconds before an interaction is an error"
     )

@@ -1,9 +1,9 @@
 """Load: browser sessions click through the dashboard while an ingest publishes new snapshots (bench/load.py).
 
-The quick variant (4 sessions, 40 s) runs with the other browser tests; the long one (30 sessions, 3 min)
-only with `pytest -m long` or PANTAU_LONG=1. Timings are printed (`pytest -s`), never asserted: the
-machine is shared. What is asserted: no error of any kind, every session held, the publications landed
-and a page opened afterwards shows the newest numbers.
+The quick variant (4 sessions, 40 s) runs with the other browser tests; the long one (30 sessions,
+4 min, think time 30-90 s) only with `pytest -m long` or PANTAU_LONG=1. Timings are printed
+(`pytest -s`), never asserted: the machine is shared. What is asserted: no error of any kind, every
+session held, the publications landed and a page opened afterwards shows the newest numbers.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def check(summary: dict, sessions: int) -> None:
 def test_quick_load_during_ingest(tmp_path: Path) -> None:
     args = load.parse_args(
         ["--sessions", "4", "--minutes", "0.67", "--provinsi", "34", "--publish-every", "8-12",
-         "--out", str(tmp_path / "results")]
+         "--think", "1-3", "--ramp-up", "2", "--out", str(tmp_path / "results")]
     )  # fmt: skip
     check(run_load(args), sessions=4)
 
@@ -60,5 +60,5 @@ def test_quick_load_during_ingest(tmp_path: Path) -> None:
 def test_long_load_during_ingest(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     if not long_enabled(request.config):
         pytest.skip("long load test: run with `pytest -m long` or PANTAU_LONG=1")
-    args = load.parse_args(["--sessions", "30", "--minutes", "3", "--out", str(tmp_path / "results")])
+    args = load.parse_args(["--sessions", "30", "--out", str(tmp_path / "results")])  # 4 min, think 30-90 s
     check(run_load(args), sessions=30)
