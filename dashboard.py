@@ -11,7 +11,7 @@ from pantau import presentasi, ui
 # under load in bench/load.py). The import statement waits for a concurrent import to finish.
 
 st.set_page_config(
-    page_title="Pantau e-KTP", page_icon=":material/badge:", layout="wide", initial_sidebar_state="auto"
+    page_title="Pantau e-KTP", page_icon=ui.favicon(), layout="wide", initial_sidebar_state="auto"
 )
 
 PAGES = [
@@ -20,14 +20,14 @@ PAGES = [
     st.Page("pages/cetak.py", title="Produksi cetak", icon=":material/print:", url_path="cetak"),
     st.Page("pages/peringkat.py", title="Peringkat wilayah", icon=":material/leaderboard:", url_path="peringkat"),
     st.Page(
-        "pages/hitung_mundur.py",
+        "pages/hitung-mundur.py",
         title="Hitung mundur pemilu",
         icon=":material/hourglass_top:",
         url_path="hitung-mundur",
     ),
     st.Page("pages/analisis.py", title="Analisis wilayah", icon=":material/table_view:", url_path="analisis"),
     st.Page("pages/sasaran.py", title="Sasaran jemput bola", icon=":material/directions_walk:", url_path="sasaran"),
-    st.Page("pages/status_data.py", title="Status data", icon=":material/fact_check:", url_path="status-data"),
+    st.Page("pages/status-data.py", title="Status data", icon=":material/fact_check:", url_path="status-data"),
 ]
 
 pengguna = ui.gate()  # with login on, the login screen and nothing else for anyone not registered

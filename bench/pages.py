@@ -101,10 +101,20 @@ def payload(at) -> dict:
 
 
 def measure(runs: int) -> dict:
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
     from pantau import ui
 
+    # as a server after its first request: every run through dashboard.py's st.navigation, never
+    # the old pages/-folder mode that AppTest would restart in on every run (tests/apptest.py)
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
     load_before = load_average()
     at = AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT)
     started = time.perf_counter()

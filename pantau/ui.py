@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
+from PIL import Image, ImageDraw
 
 from pantau import akses, audit, fmt, queries, regions
 from pantau.akses import Akses, RolesError
@@ -47,6 +50,23 @@ class Context:
     def params(self, **extra: object) -> dict[str, object]:
         """Query parameters for this view (tanggal always explicit, so caches key on it)."""
         return {"wilayah": self.wilayah, "tanggal": self.tanggal, **extra}
+
+
+@functools.cache
+def favicon() -> bytes:
+    """The browser-tab icon, drawn here: a material icon name would be fetched from Google's font
+    servers on every page load, which a ministry network (or this project's CI) may not reach."""
+    size = 64
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((2, 10, 62, 54), radius=8, fill=(0, 114, 178, 255))  # the card, BLUE of charts
+    draw.ellipse((10, 20, 26, 36), fill="white")  # the photo
+    draw.rounded_rectangle((8, 36, 28, 46), radius=5, fill="white")
+    for top in (20, 29, 38):  # the lines of text
+        draw.rounded_rectangle((33, top, 55, top + 4), radius=2, fill="white")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 @st.cache_resource(show_spinner=False)

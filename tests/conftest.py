@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import reliability
+from tests.apptest import navigation_only
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,3 +30,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     out = REPO / "artifacts" / name
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({k: dict(v) for k, v in sorted(reliability.COUNTS.items())}, indent=1) + "\n")
+
+
+@pytest.fixture(autouse=True)
+def _navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every AppTest in every test runs through dashboard.py's navigation (see tests/apptest.py)."""
+    navigation_only(monkeypatch)

@@ -116,7 +116,7 @@ def test_unauthenticated_sees_the_login_screen_and_no_query_runs(monkeypatch, da
     assert [t.value for t in at.title] == ["Pantau e-KTP"]
     assert not at.metric and not at.dataframe and not at.sidebar.selectbox and not at.get("plotly_chart")
     assert query_log == []
-    for page in ("pages/peringkat.py", "pages/status_data.py"):  # no page is even registered before login
+    for page in ("pages/peringkat.py", "pages/status-data.py"):  # no page is even registered before login
         with pytest.raises(ValueError, match=r"Known pages: \['Masuk'\]"):
             at.switch_page(page)
 
@@ -249,7 +249,7 @@ st.write(ui.query("ringkasan", wilayah="33.14")["kode_wilayah"][0])
     [(PROVINSI, False, False, False), (ANALIS, False, True, False), (ADMIN, True, True, True)],
 )
 def test_status_page_upload_log_and_undo_by_role(monkeypatch, data_dir, user, upload, log, undo):
-    at = open_as(monkeypatch, data_dir, user, "pages/status_data.py")
+    at = open_as(monkeypatch, data_dir, user, "pages/status-data.py")
     assert bool(at.get("file_uploader")) is upload
     assert any(b.key == "batal_terakhir" for b in at.button) is undo
     tables = [t.value for t in at.dataframe]
@@ -264,7 +264,7 @@ def test_an_admin_undoes_the_last_change_from_the_status_page(monkeypatch, tmp_p
     ingest_frame(store, "rekam", frame.filter(pl.col("tanggal") < demo.DEMO_END), "awal", actor="demo")
     ingest_frame(store, "rekam", frame.filter(pl.col("tanggal") == demo.DEMO_END), "terakhir.csv", actor="operator")
     (path / "peran.toml").write_text(ROLES, encoding="utf-8")
-    at = open_as(monkeypatch, path, ADMIN, "pages/status_data.py")
+    at = open_as(monkeypatch, path, ADMIN, "pages/status-data.py")
     button = next(b for b in at.button if b.key == "batal_terakhir")
     assert "terakhir.csv" in button.label
     button.click().run()
@@ -281,7 +281,7 @@ def test_login_off_is_a_local_admin(monkeypatch, data_dir):
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=90)
     at.query_params["wilayah"] = "34"
     at.run()
-    at.switch_page("pages/status_data.py").run()
+    at.switch_page("pages/status-data.py").run()
     assert at.query_params["wilayah"] in ("34", ["34"])
     assert at.get("file_uploader") and not any(b.label == "Keluar" for b in at.sidebar.button)
 
@@ -293,7 +293,7 @@ def test_an_upload_by_the_admin_is_logged_with_the_login_email_and_the_file_hash
     ingest_frame(store, "rekam", frame.filter(pl.col("tanggal") < demo.DEMO_END), "awal", actor="demo")
     (path / "peran.toml").write_text(ROLES, encoding="utf-8")
     report = b"tanggal,kode_wilayah,wajib_ktp,sudah_rekam\n2024-11-20,34.01.01,1000,900\n"
-    at = open_as(monkeypatch, path, ADMIN, "pages/status_data.py")
+    at = open_as(monkeypatch, path, ADMIN, "pages/status-data.py")
     at.radio(key="unggah_jenis").set_value("rekam")
     at.file_uploader(key="unggah_berkas").set_value(("laporan.csv", report, "text/csv"))
     at.run()

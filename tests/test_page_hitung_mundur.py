@@ -26,7 +26,7 @@ from tests.apptest import open_dashboard
 from tests.test_query_risiko import build_risiko, rekam_frame
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = "pages/hitung_mundur.py"
+PAGE = "pages/hitung-mundur.py"
 RISIKO_COLUMNS = ["Wilayah", "Cakupan kini", "Proyeksi Hari H", "Selisih dari target", "Kurang pada Hari H (orang)"]
 
 

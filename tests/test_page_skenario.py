@@ -23,7 +23,7 @@ from pantau.store import Store
 from tests.apptest import open_dashboard
 from tests.test_query_risiko import build_risiko
 
-PAGE = "pages/hitung_mundur.py"
+PAGE = "pages/hitung-mundur.py"
 KEY = "33.14_2024-01-15"
 
 

@@ -20,7 +20,7 @@ from pantau.store import Store
 from tests.apptest import open_dashboard
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = "pages/status_data.py"
+PAGE = "pages/status-data.py"
 START = demo.DEMO_END - timedelta(days=40)
 REKAM_CSV = (
     b"tanggal,kode_wilayah,wajib_ktp,sudah_rekam\n"

@@ -34,10 +34,10 @@ EXPECTED = {
     "tren": "pages/tren.py",
     "cetak": "pages/cetak.py",
     "peringkat": "pages/peringkat.py",
-    "hitung-mundur": "pages/hitung_mundur.py",
+    "hitung-mundur": "pages/hitung-mundur.py",
     "analisis": "pages/analisis.py",
     "sasaran": "pages/sasaran.py",
-    "status-data": "pages/status_data.py",
+    "status-data": "pages/status-data.py",
 }
 DEFAULT_URL_PATH = "ringkasan"
 PAGE_FILES = list(EXPECTED.values())

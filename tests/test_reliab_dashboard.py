@@ -36,9 +36,9 @@ PAGES = [
     "pages/tren.py",
     "pages/cetak.py",
     "pages/peringkat.py",
-    "pages/hitung_mundur.py",
+    "pages/hitung-mundur.py",
     "pages/analisis.py",
-    "pages/status_data.py",
+    "pages/status-data.py",
 ]
 ENGINE_TEXT = (
     "IO Error",
@@ -129,7 +129,7 @@ def test_damaged_store_every_page_says_which_file_and_what_to_do(page, damaged_d
     assert errors, f"{page} read a damaged file without saying so: {text[:500]}"
     for message in errors:
         assert "pantau check" in message or any(Path(f).name in message for f in damaged), message
-    if page == "pages/status_data.py":
+    if page == "pages/status-data.py":
         assert at.title, "the status page must still render (it is where the upload form is)"
     assert not Path("/tmp/reliab-bocor.csv").exists() and not Path("/tmp/reliab-bocor.db").exists()
     tally("4. store rusak", halaman_diuji=1, halaman_memberi_pesan_rusak=int(bool(errors)))

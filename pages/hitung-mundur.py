@@ -34,7 +34,7 @@ countdown = ui.query("hitung_mundur", **ctx.params())
 if countdown.is_empty():
     st.info(f"Belum ada pemilu terjadwal untuk {ctx.nama_wilayah} setelah {fmt.tanggal(ctx.tanggal)}. "
             "Tambahkan pemilu berikutnya ke kalender pemilu di halaman Status data.")
-    st.page_link("pages/status_data.py", label="Buka kalender pemilu (Status data)", icon=":material/fact_check:")
+    st.page_link("pages/status-data.py", label="Buka kalender pemilu (Status data)", icon=":material/fact_check:")
     finish()
 c = countdown.row(0, named=True)
 target, laju, day = c["target_persen"], c["laju_harian"], c["tanggal_pemilu"]
