@@ -64,12 +64,12 @@ def profile(db, name: str, wilayah: str, tanggal: date) -> dict:
 
     db = _profiler(db)
     if name == LATEST_DATE:  # from the newest report file's name, kept per version: nothing to profile
-        sql, values, days = "SELECT 1", None, []
+        sql, values = "SELECT 1", None
+        cursor = db.cursor(reports=[])
     else:
         sql = query_sql(name)
         values = db.resolve(name, sql, {"wilayah": wilayah, "tanggal": tanggal})
-        days = db.report_days(name, values)
-    cursor = db.cursor(reports=days)  # the report files the query itself would bind, as Database.run does
+        cursor = db.query_cursor(name, values)  # bound as Database.run binds it
     try:
         cursor.execute("SET enable_profiling = 'no_output'")
         cursor.sql(sql, params=values).fetchall()
