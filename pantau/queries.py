@@ -352,7 +352,7 @@ class Database:
 
     def _retire(self) -> None:
         """Drop the tables of replaced versions whose time is up, then compress (checkpoint) the memory
-        database; a checkpoint that cannot run now (a query is writing) is tried again next time."""
+        database; a checkpoint that cannot run now is tried again on the next query."""
         now = time.monotonic()
         for version, since in list(self._replaced_at.items()):
             if now - since >= self.retire_after_s:
@@ -366,7 +366,7 @@ class Database:
                 with contextlib.closing(self._db.cursor()) as cursor:
                     cursor.execute(f"CHECKPOINT {MEMORY_DB}")
                 self._compressed = True
-            except duckdb.TransactionException:
+            except duckdb.Error:
                 pass
 
     def memory_tables(self) -> list[tuple[str, int]]:

@@ -223,3 +223,31 @@ def test_a_damaged_rollup_file_leaves_the_queries_on_the_files(demo_path, tmp_pa
         db.run("ringkasan", {})
     assert not isinstance(caught.value, duckdb.Error), "the user gets the store's message, not DuckDB's"
     assert db.memory_tables() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "villages"),
+    [
+        ("peringkat", {"wilayah": ""}, False),
+        ("peringkat", {"wilayah": "34", "tingkat": "kecamatan"}, False),
+        ("ringkasan", {"wilayah": "34.01.01"}, False),
+        ("peringkat", {"wilayah": "34.01.01"}, True),  # a kecamatan's children are villages
+        ("ringkasan", {"wilayah": "34.01.01.2001"}, True),
+        ("sasaran", {"wilayah": "34.01"}, True),
+    ],
+)
+def test_the_village_part_of_rekam_tingkat_is_bound_only_when_the_question_can_reach_villages(
+    pair, name, params, villages
+) -> None:
+    memory, _ = pair
+    values = memory.resolve(name, query_sql(name), params)
+    village = codes(memory)["desa"]
+    cursor = memory.query_cursor(name, values)
+    try:
+        day = memory.latest_date()
+        rows = cursor.execute(
+            "SELECT count(*) FROM rekam_tingkat($w, $t, 'desa')", {"w": village[:8], "t": day}
+        ).fetchall()[0][0]
+    finally:
+        cursor.close()
+    assert (rows > 0) == villages
