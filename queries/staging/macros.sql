@@ -21,7 +21,7 @@ CREATE OR REPLACE MACRO tingkat_kode(kode) AS
     END;
 
 -- the rollup's last day: a date after it carries each kecamatan's latest report forward
-CREATE OR REPLACE MACRO agregat_akhir() AS getvariable('agregat_akhir')::DATE;
+CREATE OR REPLACE MACRO agregat_akhir() AS getvariable('versi').agregat_akhir::DATE;
 
 -- the rollup's month partition ('YYYY-MM') holding a day
 CREATE OR REPLACE MACRO bulan_dari(p_tanggal) AS strftime(p_tanggal::DATE, '%Y-%m');
