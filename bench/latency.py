@@ -55,6 +55,7 @@ def _profiler(db):
     key = str(db.store.data_dir)
     if key not in _PROFILERS:
         _PROFILERS[key] = Database(db.store, sandboxed=False)
+        _PROFILERS[key].wait_for_rollup()
     return _PROFILERS[key]
 
 
@@ -109,6 +110,7 @@ def warm(data_dir: str, scopes: dict[str, str], runs: int, only: list[str] | Non
 
     load_before = load_average()
     db = Database(Store(data_dir))
+    db.wait_for_rollup()  # warm: the version's rollup in memory, as after the first seconds of a dashboard
     tanggal = db.latest_date()
     results = []
     for name, scope, code in items(scopes, only):

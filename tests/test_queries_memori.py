@@ -1,4 +1,5 @@
-"""The rollup kept in memory per store version (`Database.rollup_table` in pantau/queries.py).
+"""The rollup kept in memory per store version (`Database.rollup_table` in pantau/queries.py), and
+`rekam_tingkat` without its village part for questions that cannot reach villages.
 
 Over a small village-level demo of DI Yogyakarta (four months), a Database that keeps only the last
 40 days of kecamatan rows in memory must answer every rollup question exactly as one that reads the
@@ -79,6 +80,7 @@ def cases(db: Database, level: str) -> list[tuple[str, str, dict]]:
 @pytest.mark.parametrize("level", LEVELS)
 def test_answers_equal_with_and_without_the_in_memory_rollup(pair, level) -> None:
     memory, files = pair
+    memory.wait_for_rollup()
     used = {"memori": 0, "berkas": 0}
     for label, name, params in cases(memory, level):
         try:
@@ -119,7 +121,7 @@ def test_ringkasan_finds_a_previous_report_older_than_the_window(tmp_path) -> No
 
 def test_the_table_holds_the_window_and_every_row_above_kecamatan(pair, demo_path) -> None:
     memory, _ = pair
-    memory.run("ringkasan", {})
+    memory.wait_for_rollup()
     ((table, rows),) = memory.memory_tables()
     assert table == f"agregat_{memory.version}"
     rollup = pl.read_parquet(Store(demo_path).snapshot().files["agregat"])
@@ -135,7 +137,7 @@ def test_the_table_holds_the_window_and_every_row_above_kecamatan(pair, demo_pat
 
 def test_the_in_memory_rollup_loads_inside_the_sandbox(pair) -> None:
     memory, _ = pair
-    memory.run("peringkat", {})
+    assert memory.wait_for_rollup() is not None
     cursor = memory._db.cursor()
     settings = dict(
         cursor.execute(
@@ -166,15 +168,18 @@ def test_a_publish_swaps_to_the_new_versions_table(tmp_path) -> None:
     files = Database(store, memory_days=None)
     old = db.version
     assert db.run("ringkasan", {"wilayah": "33.14"}).rows["sudah_rekam"].to_list() == [1500]
+    db.wait_for_rollup()
     assert [t for t, _ in db.memory_tables()] == [f"agregat_{old}"]
     cursor_of_old = db.query_cursor("ringkasan", db.resolve("ringkasan", query_sql("ringkasan"), {"wilayah": "33.14"}))
 
     ingest_frame(store, "rekam", sragen(first + timedelta(days=1), 600), "kedua.csv")
     new = db.version
     assert new != old
-    rows = db.run("ringkasan", {"wilayah": "33.14"}).rows
+    rows = db.run("ringkasan", {"wilayah": "33.14"}).rows  # from the files while the new table loads
     assert rows["sudah_rekam"].to_list() == [1800] and rows["tanggal_sebelumnya"].to_list() == [first]
     assert_frame_equal(rows, files.run("ringkasan", {"wilayah": "33.14"}).rows)
+    assert db.wait_for_rollup() == f"{MEMORY_DB}.agregat_{new}"
+    assert_frame_equal(db.run("ringkasan", {"wilayah": "33.14"}).rows, rows)
     assert db.rollup_source("ringkasan", {"wilayah": "33.14", "tanggal": first}) == f"{MEMORY_DB}.agregat_{new}"
     # a reader holding a cursor on the old version still reads the old version, whole
     assert [t for t, _ in db.memory_tables()] == [f"agregat_{old}", f"agregat_{new}"]
@@ -199,6 +204,7 @@ def test_memory_stays_bounded_over_many_publishes_and_a_long_history(tmp_path) -
         # a report every 100 days: the rollup grows by 100 days each time
         ingest_frame(store, "rekam", sragen(first + timedelta(days=100 * k), 100 + k), f"v{k}.csv")
         db.run("peringkat", {"wilayah": "33.14"})
+        db.wait_for_rollup()
         ((table, rows),) = db.memory_tables()  # one version's table only
         assert table == f"agregat_{db.version}"
         days = 100 * k + 1
@@ -222,7 +228,7 @@ def test_a_damaged_rollup_file_leaves_the_queries_on_the_files(demo_path, tmp_pa
     with pytest.raises(Exception, match="agregat") as caught:
         db.run("ringkasan", {})
     assert not isinstance(caught.value, duckdb.Error), "the user gets the store's message, not DuckDB's"
-    assert db.memory_tables() == []
+    assert db.wait_for_rollup() is None and db.memory_tables() == []
 
 
 @pytest.mark.parametrize(
