@@ -320,12 +320,13 @@ class Database:
         """The in-memory rollup table of a version, or None while it is loading or when it cannot be
         (the queries then read the files).
 
-        The first query that sees a version starts loading it in a thread of its own, under the
-        Database's lock (one load at a time), and reads the files meanwhile: loading takes seconds at
-        national scale, which no query should wait for. `wait=True` waits for it (the benchmark's warm
-        runs, tests). Tables of the versions it replaced are dropped once replaced for
-        `retire_after_s` (a query never outlives that: the time limit stops it), so a reader that took
-        a cursor on the old version keeps its rows."""
+        The first query that sees a version reads the files and, once answered, starts loading the
+        table in a thread of its own, under the Database's lock (one load at a time); queries read the
+        files until it is ready: loading takes seconds at national scale, which no query should wait
+        for. `wait=True` starts the load now and waits for it (the benchmark's warm runs, tests).
+        Tables of the versions it replaced are dropped once replaced for `retire_after_s` (a query
+        never outlives that: the time limit stops it), so a reader that took a cursor on the old
+        version keeps its rows."""
         version = snapshot.version
         if self.memory_days is None or last_day is None or not _VERSION.match(version):
             return None
@@ -341,17 +342,23 @@ class Database:
                         self._replaced_at.setdefault(older, now)
                     elif older > version:  # an old reader came late: its version is replaced already
                         self._replaced_at.setdefault(version, now)
-                loader = threading.Thread(
+                # started once the query that asked has its answer (`run`), not to slow that one down
+                self._loaders[version] = threading.Thread(
                     target=self._load_rollup, args=(snapshot, last_day), name=f"rollup-{version}", daemon=True
                 )
-                self._loaders[version] = loader
-                loader.start()
             loader = self._loaders.get(version)
             self._retire()
         if wait and loader is not None:
+            self._start_loading()
             loader.join()
         table = self._tables.get(version)
         return None if table is _LOADING else table
+
+    def _start_loading(self) -> None:
+        with self._guard:
+            for loader in self._loaders.values():
+                if loader.ident is None:
+                    loader.start()
 
     def _load_rollup(self, snapshot: Snapshot, last_day: date) -> None:
         """Load a version's table, a month file at a time (each sorted, then compressed by a checkpoint),
@@ -530,6 +537,7 @@ class Database:
             raise _too_heavy(exc) from exc
         finally:
             cursor.close()
+            self._start_loading()
         return Result(rows=rows, params=values)
 
 
@@ -544,7 +552,8 @@ def _stop_loading(ref: weakref.ref) -> None:
         with contextlib.suppress(Exception):
             cursor.interrupt()
     for loader in list(db._loaders.values()):
-        loader.join(timeout=5)
+        if loader.ident is not None:
+            loader.join(timeout=5)
 
 
 def needs_reports(name: str, values: Mapping[str, object]) -> bool:
