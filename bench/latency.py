@@ -55,6 +55,7 @@ def _profiler(db):
     key = str(db.store.data_dir)
     if key not in _PROFILERS:
         _PROFILERS[key] = Database(db.store, sandboxed=False)
+        _PROFILERS[key].wait_for_rollup()
     return _PROFILERS[key]
 
 
@@ -64,12 +65,12 @@ def profile(db, name: str, wilayah: str, tanggal: date) -> dict:
 
     db = _profiler(db)
     if name == LATEST_DATE:  # from the newest report file's name, kept per version: nothing to profile
-        sql, values, days = "SELECT 1", None, []
+        sql, values = "SELECT 1", None
+        cursor = db.cursor(reports=[])
     else:
         sql = query_sql(name)
         values = db.resolve(name, sql, {"wilayah": wilayah, "tanggal": tanggal})
-        days = db.report_days(name, values)
-    cursor = db.cursor(reports=days)  # the report files the query itself would bind, as Database.run does
+        cursor = db.query_cursor(name, values)  # bound as Database.run binds it
     try:
         cursor.execute("SET enable_profiling = 'no_output'")
         cursor.sql(sql, params=values).fetchall()
@@ -109,6 +110,7 @@ def warm(data_dir: str, scopes: dict[str, str], runs: int, only: list[str] | Non
 
     load_before = load_average()
     db = Database(Store(data_dir))
+    db.wait_for_rollup()  # warm: the version's rollup in memory, as after the first seconds of a dashboard
     tanggal = db.latest_date()
     results = []
     for name, scope, code in items(scopes, only):

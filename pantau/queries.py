@@ -7,9 +7,12 @@ only the parameters the file uses. Nothing from a user is ever formatted into SQ
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import re
 import threading
+import time
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -49,6 +52,33 @@ RANGE_DAYS = {"sasaran": 14}  # `dari` of the worklist: the trend over two weeks
 # queries whose `tingkat` is one of a few levels, the first the default (not the child level)
 LEVEL_CHOICES = {"sasaran": ("desa", "kecamatan")}
 QUERY_TIMEOUT_S = 60.0  # a dashboard query takes well under a second; one running a minute is stuck
+# The current version's rollup is also kept in DuckDB tables of an in-memory database (MEMORY_DB):
+# every row of the levels nasional, provinsi and kabkota, and the kecamatan rows of the MEMORY_DAYS
+# days up to the rollup's last day. A query reads them instead of the files when they hold every row
+# it can select (see Database.rollup_source); binding a view over the month files and pruning them
+# cost more than the answer itself.
+MEMORY_DB = "memori"
+MEMORY_DAYS = 400
+MEMORY_ROW_GROUP = 16_384  # small row groups: one province's kecamatan for a few days, skipped by their zone maps
+KECAMATAN_QUERIES = frozenset({"kualitas", "sasaran"})  # read the rollup's kecamatan rows at any scope
+# how many days before its earliest date a question reads rollup rows: ringkasan looks for the previous
+# report in the months from 92 days back; hitung_mundur and risiko_anak compare with 14 days before
+REACH_DAYS = {"ringkasan": 92 + 31, "hitung_mundur": 14, "risiko_anak": 14}
+FILES = "stg_agregat_berkas"
+_LOADING = object()
+_VERSION = re.compile(r"^v[0-9]{6}$")
+# the rows kept in memory (loaded a month file at a time), ordered so that one day's regions of a
+# province, and one region's days, are a few small row groups
+_MEMORY_ROWS = """
+    SELECT * FROM stg_agregat_berkas
+    WHERE tingkat <> 'kecamatan' OR tanggal >= $mulai::DATE
+    ORDER BY tingkat, left(kode_wilayah, 2), tanggal, kode_wilayah
+"""
+# for a cursor whose question stops at kecamatan: rekam_tingkat without its village part (macros.sql)
+_WITHOUT_VILLAGES = """
+    CREATE TEMP MACRO rekam_tingkat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
+    SELECT * FROM rekam_tingkat_agregat(p_wilayah, p_tanggal, p_tingkat)
+"""
 _PARAM_IN_SQL = re.compile(r"\$([a-z_]+)")
 _QUERY_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")
 _DAMAGED_FILE = re.compile(r"/\S+?\.parquet")
@@ -143,9 +173,17 @@ class Result:
 class Database:
     """One in-memory DuckDB database per process over the store; a fresh cursor for every query."""
 
-    def __init__(self, store: Store, memory_limit: str = "2GB", threads: int = 2, sandboxed: bool = True):
+    def __init__(
+        self,
+        store: Store,
+        memory_limit: str = "2GB",
+        threads: int = 2,
+        sandboxed: bool = True,
+        memory_days: int | None = MEMORY_DAYS,
+    ):
         """`sandboxed=False` leaves the configuration unlocked: only for the benchmark's profiler,
-        which switches DuckDB's profiling on; never for the dashboard or the CLI."""
+        which switches DuckDB's profiling on; never for the dashboard or the CLI. `memory_days`: the
+        days of kecamatan rows kept in memory (None: no in-memory rollup, every query reads the files)."""
         self.store = store
         self.timeout = QUERY_TIMEOUT_S
         self._lock = threading.Lock()
@@ -164,8 +202,21 @@ class Database:
         self._latest: dict[tuple[str, str], date | None] = {}
         self._files_by_day: tuple[str, dict[date, str]] = ("", {})
         self._version_seen: str | None = None
+        # per store version: the in-memory rollup table (None: read the files), and when a newer
+        # version replaced it (a table goes retire_after_s later: a reader may still hold a cursor)
+        self._tables: dict[str, object] = {}  # a table name, None (files only) or _LOADING
+        self._replaced_at: dict[str, float] = {}
+        self._loaders: dict[str, threading.Thread] = {}
+        self._guard = threading.Lock()  # the bookkeeping above; self._lock is held while a table loads
+        self._stopping = threading.Event()
+        self._loading_cursor: duckdb.DuckDBPyConnection | None = None
+        atexit.register(_stop_loading, weakref.ref(self))  # a process never waits for a load at exit
+        self.retire_after_s = 2 * QUERY_TIMEOUT_S
+        self.memory_days = memory_days
         with self._lock:
             cursor = self._db.cursor()
+            # compressed when checkpointed: 45 MB instead of ~500 for 3.3 M rollup rows (see rollup_table)
+            cursor.execute(f"ATTACH ':memory:' AS {MEMORY_DB} (COMPRESS, ROW_GROUP_SIZE {MEMORY_ROW_GROUP})")
             # views are bound against the empty schema files, so one damaged data file cannot stop start-up
             self._bind_files(cursor, Snapshot(version="skema", files={kind: () for kind in STORE_KINDS}), None)
             for name in STAGING:
@@ -188,7 +239,9 @@ class Database:
     def version(self) -> str:
         return self.snapshot().version
 
-    def _bind_files(self, cursor: duckdb.DuckDBPyConnection, snapshot: Snapshot, last_day: date | None) -> None:
+    def _bind_files(
+        self, cursor: duckdb.DuckDBPyConnection, snapshot: Snapshot, last_day: date | None, source: str = FILES
+    ) -> None:
         ref = self._reference
         files = {
             "wilayah": [ref["wilayah"]],
@@ -199,24 +252,172 @@ class Database:
             # the empty schema file last: DuckDB estimates row counts from the first file, and an
             # estimate of zero rows makes it plan joins as nested loops
             files[kind] = [*snapshot.files[kind], ref[f"kosong_{kind}"]]
-        for kind, paths in files.items():
-            cursor.execute(f"SET VARIABLE berkas_{kind} = $paths", {"paths": paths})  # kind is ours, not a user's
-        cursor.execute("SET VARIABLE agregat_akhir = $akhir::DATE", {"akhir": last_day})
+        # one variable (a struct) for all: each SET statement costs a few tenths of a millisecond
+        versi = {**files, "agregat_akhir": last_day, "sumber_agregat": source}
+        cursor.execute("SET VARIABLE versi = $versi", {"versi": versi})
 
-    def cursor(self, reports: Iterable[date] | None = None) -> duckdb.DuckDBPyConnection:
+    def cursor(
+        self,
+        reports: Iterable[date] | None = None,
+        question: tuple[str, Mapping[str, object]] | None = None,
+        villages: bool = True,
+    ) -> duckdb.DuckDBPyConnection:
         """A cursor bound to one consistent version of the store. The report files (`stg_rekam`)
         are those of the days in `reports` only, or all of them when None: binding a view over
-        every report file costs time even when a question needs none of them."""
+        every report file costs time even when a question needs none of them. `question` (a query's
+        name and checked values): the rollup (`stg_agregat`) from the version's in-memory table when
+        that holds every row the question can select (`rollup_source`), else from the files.
+        `villages=False`: `rekam_tingkat` without its village part."""
         cursor = self._db.cursor()
         snapshot = self.snapshot()
         last_day = _last_day(snapshot, "agregat")
+        source = self._rollup_source(snapshot, last_day, *question) if question else FILES
+        files = dict(snapshot.files)
         if reports is not None:
             by_day = self._report_files(snapshot)
-            files = dict(snapshot.files)
             files["rekam"] = tuple(by_day[day] for day in sorted(set(reports)) if day in by_day)
-            snapshot = Snapshot(version=snapshot.version, files=files)
-        self._bind_files(cursor, snapshot, last_day)
+        if source != FILES:
+            files["agregat"] = ()  # not read through this cursor
+        self._bind_files(cursor, Snapshot(version=snapshot.version, files=files), last_day, source)
+        if not villages:
+            cursor.execute(_WITHOUT_VILLAGES)
         return cursor
+
+    def query_cursor(self, name: str, values: Mapping[str, object]) -> duckdb.DuckDBPyConnection:
+        """The cursor `run` uses for a query with checked values: only the report files it needs, the
+        in-memory rollup when it holds every row the query can select, no village part when the
+        question stops at kecamatan."""
+        days = self.report_days(name, values)
+        return self.cursor(reports=days, question=(name, values), villages=needs_reports(name, values))
+
+    def rollup_source(self, name: str, values: Mapping[str, object]) -> str:
+        """Where a query with checked values reads the rollup now: `FILES` (the view over the files),
+        or the current version's in-memory table."""
+        snapshot = self.snapshot()
+        return self._rollup_source(snapshot, _last_day(snapshot, "agregat"), name, values)
+
+    def _rollup_source(self, snapshot: Snapshot, last_day: date | None, name: str, values: Mapping[str, object]) -> str:
+        """The in-memory table holds every row of the levels above kecamatan, and the kecamatan rows
+        from `memory_days` days before the rollup's last day; a query that reads kecamatan rows (a
+        kecamatan or village region or level, kualitas, sasaran) and could select an older one reads
+        the files."""
+        if last_day is None or self.memory_days is None:
+            return FILES
+        codes = str(values.get("wilayah", "")).split(",")
+        reads_kecamatan = (
+            name in KECAMATAN_QUERIES
+            or values.get("tingkat") in ("kecamatan", "desa")
+            or any(len(code) >= 8 for code in codes)
+        )
+        if reads_kecamatan:
+            dates = [v for k, v in values.items() if k in DATE_PARAMETERS and isinstance(v, date)]
+            earliest = min(dates, default=last_day) - timedelta(days=REACH_DAYS.get(name, 0))
+            if earliest < last_day - timedelta(days=self.memory_days):
+                return FILES
+        return self.rollup_table(snapshot, last_day) or FILES
+
+    def rollup_table(self, snapshot: Snapshot, last_day: date | None, wait: bool = False) -> str | None:
+        """The in-memory rollup table of a version, or None while it is loading or when it cannot be
+        (the queries then read the files).
+
+        The first query that sees a version reads the files and, once answered, starts loading the
+        table in a thread of its own, under the Database's lock (one load at a time); queries read the
+        files until it is ready: loading takes seconds at national scale, which no query should wait
+        for. `wait=True` starts the load now and waits for it (the benchmark's warm runs, tests).
+        Tables of the versions it replaced are dropped once replaced for `retire_after_s` (a query
+        never outlives that: the time limit stops it), so a reader that took a cursor on the old
+        version keeps its rows."""
+        version = snapshot.version
+        if self.memory_days is None or last_day is None or not _VERSION.match(version):
+            return None
+        table = self._tables.get(version, _LOADING)
+        if table is not _LOADING and not self._replaced_at:
+            return table
+        with self._guard:
+            if version not in self._tables:
+                self._tables[version] = _LOADING
+                now = time.monotonic()
+                for older in self._tables:
+                    if older < version:  # version names sort in publish order
+                        self._replaced_at.setdefault(older, now)
+                    elif older > version:  # an old reader came late: its version is replaced already
+                        self._replaced_at.setdefault(version, now)
+                # started once the query that asked has its answer (`run`), not to slow that one down
+                self._loaders[version] = threading.Thread(
+                    target=self._load_rollup, args=(snapshot, last_day), name=f"rollup-{version}", daemon=True
+                )
+            loader = self._loaders.get(version)
+            self._retire()
+        if wait and loader is not None:
+            self._start_loading()
+            loader.join()
+        table = self._tables.get(version)
+        return None if table is _LOADING else table
+
+    def _start_loading(self) -> None:
+        with self._guard:
+            for loader in self._loaders.values():
+                if loader.ident is None:
+                    loader.start()
+
+    def _load_rollup(self, snapshot: Snapshot, last_day: date) -> None:
+        """Load a version's table, a month file at a time (each sorted, then compressed by a checkpoint),
+        so that the load never holds more than a month uncompressed."""
+        table = f"{MEMORY_DB}.agregat_{snapshot.version}"  # a version name (v + six digits), never a user's text
+        start = last_day - timedelta(days=self.memory_days)
+        result = None
+        with self._lock, contextlib.closing(self._db.cursor()) as cursor:
+            self._loading_cursor = cursor
+            try:
+                if snapshot.files["agregat"] and not self._stopping.is_set():
+                    self._bind_files(cursor, snapshot, last_day, FILES)
+                    empty = f"CREATE OR REPLACE TABLE {table} AS {_MEMORY_ROWS} LIMIT 0"  # noqa: S608 (our name)
+                    cursor.execute(empty, {"mulai": start})
+                    for path in snapshot.files["agregat"]:
+                        if self._stopping.is_set():
+                            raise duckdb.InterruptException("the process is ending")
+                        month = {**snapshot.files, "agregat": (path,)}
+                        self._bind_files(cursor, Snapshot(snapshot.version, month), last_day, FILES)
+                        cursor.execute(f"INSERT INTO {table} {_MEMORY_ROWS}", {"mulai": start})  # noqa: S608 (our name)
+                        cursor.execute(f"CHECKPOINT {MEMORY_DB}")
+                    result = table
+            except duckdb.Error:  # e.g. a damaged file: the queries read the files, and say which one
+                result = None
+                with contextlib.suppress(duckdb.Error):
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            finally:
+                self._loading_cursor = None
+        with self._guard:
+            if snapshot.version in self._tables:
+                self._tables[snapshot.version] = result
+            elif result is not None:  # retired while loading
+                with contextlib.closing(self._db.cursor()) as cursor:
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def _retire(self) -> None:
+        """Drop the tables of replaced versions whose time is up (called under the guard)."""
+        now = time.monotonic()
+        for version, since in list(self._replaced_at.items()):
+            if now - since >= self.retire_after_s and self._tables.get(version) is not _LOADING:
+                table = self._tables.pop(version)
+                del self._replaced_at[version]
+                self._loaders.pop(version, None)
+                if table is not None:
+                    with contextlib.closing(self._db.cursor()) as cursor:
+                        cursor.execute(f"DROP TABLE IF EXISTS {table}")  # our own table name
+
+    def wait_for_rollup(self) -> str | None:
+        """Load the current version's in-memory rollup now if it is not yet, and return its table."""
+        snapshot = self.snapshot()
+        return self.rollup_table(snapshot, _last_day(snapshot, "agregat"), wait=True)
+
+    def memory_tables(self) -> list[tuple[str, int]]:
+        """(name, rows) of the in-memory rollup tables held now."""
+        with contextlib.closing(self._db.cursor()) as cursor:
+            return cursor.execute(
+                "SELECT table_name, estimated_size FROM duckdb_tables() WHERE database_name = $db ORDER BY 1",
+                {"db": MEMORY_DB},
+            ).fetchall()
 
     def _report_files(self, snapshot: Snapshot) -> dict[date, str]:
         if self._files_by_day[0] != snapshot.version:
@@ -228,9 +429,9 @@ class Database:
         """The report dates whose files a query needs: none when the rollup answers it (every level
         down to kecamatan); for villages, each kecamatan's latest report as of the query's dates, its
         reports within a date range, and (ringkasan) its previous report."""
-        codes = str(values.get("wilayah", "")).split(",")
-        if name not in REPORT_QUERIES and values.get("tingkat") != "desa" and all(len(code) <= 8 for code in codes):
+        if not needs_reports(name, values):
             return []
+        codes = str(values.get("wilayah", "")).split(",")
         prefixes = [code[:8] for code in codes]
         points = [values[k] for k in ("tanggal", "banding", "dari", "sampai") if values.get(k)]
         if values.get("tanggal"):
@@ -324,7 +525,7 @@ class Database:
         sql = query_sql(name)
         try:
             values = self.resolve(name, sql, params)
-            cursor = self.cursor(reports=self.report_days(name, values))
+            cursor = self.query_cursor(name, values)
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             raise _damaged(exc) from exc
         try:
@@ -336,7 +537,30 @@ class Database:
             raise _too_heavy(exc) from exc
         finally:
             cursor.close()
+            self._start_loading()
         return Result(rows=rows, params=values)
+
+
+def _stop_loading(ref: weakref.ref) -> None:
+    """At exit: stop a rollup load still running (it is of no use any more) and let its thread end."""
+    db = ref()
+    if db is None:
+        return
+    db._stopping.set()
+    cursor = db._loading_cursor
+    if cursor is not None:
+        with contextlib.suppress(Exception):
+            cursor.interrupt()
+    for loader in list(db._loaders.values()):
+        if loader.ident is not None:
+            loader.join(timeout=5)
+
+
+def needs_reports(name: str, values: Mapping[str, object]) -> bool:
+    """Can a query with these values need the reports themselves (villages), or does the rollup,
+    down to kecamatan, answer it whole."""
+    codes = str(values.get("wilayah", "")).split(",")
+    return name in REPORT_QUERIES or values.get("tingkat") == "desa" or any(len(code) > 8 for code in codes)
 
 
 def _file_day(path: str) -> date:
@@ -413,4 +637,4 @@ def _damaged(exc: Exception) -> StoreError:
 
 def run_query(store: Store, name: str, params: Mapping[str, object] | None = None) -> pl.DataFrame:
     """Convenience for one-off callers (CLI, tests): open, run, return the rows."""
-    return Database(store).run(name, params).rows
+    return Database(store, memory_days=None).run(name, params).rows  # one query: nothing to keep in memory

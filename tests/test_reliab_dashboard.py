@@ -259,6 +259,7 @@ INJECTED = [
     "SET lock_configuration = false",
     "RESET enable_external_access",
     "SET VARIABLE berkas_rekam = ['/etc/passwd']; SELECT * FROM stg_rekam",
+    "SET VARIABLE versi = {{'rekam': ['/etc/passwd']}}; SELECT * FROM stg_rekam",
 ]
 
 

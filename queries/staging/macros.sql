@@ -21,7 +21,7 @@ CREATE OR REPLACE MACRO tingkat_kode(kode) AS
     END;
 
 -- the rollup's last day: a date after it carries each kecamatan's latest report forward
-CREATE OR REPLACE MACRO agregat_akhir() AS getvariable('agregat_akhir')::DATE;
+CREATE OR REPLACE MACRO agregat_akhir() AS getvariable('versi').agregat_akhir::DATE;
 
 -- the rollup's month partition ('YYYY-MM') holding a day
 CREATE OR REPLACE MACRO bulan_dari(p_tanggal) AS strftime(p_tanggal::DATE, '%Y-%m');
@@ -54,9 +54,15 @@ CREATE OR REPLACE MACRO rekam_asof(p_wilayah, p_tanggal) AS TABLE
         ON r.kode_kecamatan = a.kode_kecamatan AND r.tanggal = a.tanggal_lapor
     WHERE dalam_wilayah(r.kode_wilayah, p_wilayah);
 
--- one row per region of level p_tingkat inside p_wilayah that has data as of p_tanggal; when the
--- level is above the region (a kecamatan's 'kabkota'), the one row is the region's own part
-CREATE OR REPLACE MACRO rekam_tingkat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
+-- rekam_tingkat(p_wilayah, p_tanggal, p_tingkat): one row per region of level p_tingkat inside
+-- p_wilayah that has data as of p_tanggal; when the level is above the region (a kecamatan's
+-- 'kabkota'), the one row is the region's own part. Two parts: rekam_tingkat_agregat (down to
+-- kecamatan, from the rollup) and rekam_tingkat_desa (villages, from the reports). The runner gives a
+-- cursor whose question cannot reach villages a rekam_tingkat of the first part only (a temporary
+-- macro, see pantau/queries.py), so the village part is not bound and planned for nothing.
+
+-- down to kecamatan, from the rollup
+CREATE OR REPLACE MACRO rekam_tingkat_agregat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
     -- the rollup rows themselves: the common case, one row group or a few
     SELECT
         kode_wilayah, wajib_ktp, sudah_rekam, belum_rekam, prr, sudah_cetak,
@@ -84,9 +90,10 @@ CREATE OR REPLACE MACRO rekam_tingkat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
       AND bulan = bulan_dari(least(p_tanggal::DATE, agregat_akhir()))
       AND tanggal = least(p_tanggal::DATE, agregat_akhir())
       AND dalam_wilayah(kode_wilayah, p_wilayah)
-    GROUP BY 1
-    UNION ALL
-    -- villages: from the reports (the runner passes only the report files the question needs)
+    GROUP BY 1;
+
+-- villages: from the reports (the runner passes only the report files the question needs)
+CREATE OR REPLACE MACRO rekam_tingkat_desa(p_wilayah, p_tanggal, p_tingkat) AS TABLE
     SELECT
         left(kode_wilayah, panjang_kode(p_tingkat)) AS kode_wilayah,
         sum(wajib_ktp)::BIGINT AS wajib_ktp,
@@ -103,3 +110,9 @@ CREATE OR REPLACE MACRO rekam_tingkat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
     WHERE perlu_laporan(p_wilayah, p_tingkat)
       AND length(kode_wilayah) >= panjang_kode(p_tingkat)
     GROUP BY 1;
+
+-- both parts: what every cursor has unless the runner knows its question stops at kecamatan
+CREATE OR REPLACE MACRO rekam_tingkat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
+    SELECT * FROM rekam_tingkat_agregat(p_wilayah, p_tanggal, p_tingkat)
+    UNION ALL
+    SELECT * FROM rekam_tingkat_desa(p_wilayah, p_tanggal, p_tingkat);

@@ -10,4 +10,4 @@ SELECT
     rekam_baru::BIGINT AS rekam_baru,
     blangko_diterima::BIGINT AS blangko_diterima,
     blangko_sisa::BIGINT AS blangko_sisa
-FROM read_parquet(getvariable('berkas_cetak'), hive_partitioning = false);
+FROM read_parquet(getvariable('versi').cetak, hive_partitioning = false);

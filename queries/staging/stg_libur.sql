@@ -3,4 +3,4 @@ CREATE OR REPLACE VIEW stg_libur AS
 SELECT
     tanggal::DATE AS tanggal,
     nama
-FROM read_parquet(getvariable('berkas_libur'));
+FROM read_parquet(getvariable('versi').libur);

@@ -6,4 +6,4 @@ SELECT
     coalesce(cakupan, '') AS cakupan,
     target_persen::DOUBLE AS target_persen,
     catatan
-FROM read_parquet(getvariable('berkas_pemilu'));
+FROM read_parquet(getvariable('versi').pemilu);

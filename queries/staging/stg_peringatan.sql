@@ -9,4 +9,4 @@ SELECT
     nilai,
     aturan,
     berkas
-FROM read_parquet(getvariable('berkas_peringatan'), hive_partitioning = false);
+FROM read_parquet(getvariable('versi').peringatan, hive_partitioning = false);

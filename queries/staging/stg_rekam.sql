@@ -11,4 +11,4 @@ SELECT
     sudah_rekam::BIGINT AS sudah_rekam,
     prr::BIGINT AS prr,
     sudah_cetak::BIGINT AS sudah_cetak
-FROM read_parquet(getvariable('berkas_rekam'), hive_partitioning = false);
+FROM read_parquet(getvariable('versi').rekam, hive_partitioning = false);

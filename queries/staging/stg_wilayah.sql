@@ -6,4 +6,4 @@ SELECT
     tingkat,
     kode_induk,
     jenis
-FROM read_parquet(getvariable('berkas_wilayah'));
+FROM read_parquet(getvariable('versi').wilayah);
