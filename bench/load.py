@@ -116,22 +116,20 @@ IDLE_JS = """
   const drawn = main && (main.querySelector('h1') || main.querySelector('[data-testid="stException"]')
                          || main.querySelector('[data-testid="stAlert"]'));
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-  const h1 = main && main.querySelector('h1');
-  const caption = main && main.querySelector('[data-testid="stCaptionContainer"]');
-  const sig = h1 ? `${h1.innerText}|${caption ? caption.innerText : ''}` : null;
+  const sig = (SIGNATURE_JS)();
   const tookEffect = s.runs > runs0 || sigBefore === null || (sig !== null && sig !== sigBefore);
-  const ok = tookEffect && s.state === 'notRunning' && !(status && status.offsetParent !== null)
-             && drawn && charts.every(c => c.querySelector('.main-svg'));
+  const busy = !!(status && status.offsetParent !== null);
+  const ok = tookEffect && s.state === 'notRunning' && !busy && drawn
+             && charts.every(c => c.querySelector('.main-svg'));
   const now = performance.now();
-  s.last = {runs0, runs: s.runs, changed: sig !== sigBefore, state: s.state, drawn: !!drawn,
-            status: !!(status && status.offsetParent !== null),
+  s.last = {runs0, runs: s.runs, changed: sig !== sigBefore, state: s.state, drawn: !!drawn, status: busy,
             charts: charts.length, chartsMissing: charts.filter(c => !c.querySelector('.main-svg')).length,
             skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length};
   if (!ok) { s.readyAt = null; return false; }
   if (s.readyAt === null || s.readyAt < s.changedAt) s.readyAt = now;  // first poll that saw it all
   return now - s.readyAt >= quietMs;
 }
-"""
+""".replace("SIGNATURE_JS", SIGNATURE_JS.strip())
 
 
 STATUS_JS = """

@@ -41,6 +41,27 @@ def page_calls() -> list[tuple[str, dict]]:
     return calls
 
 
+def navigation_only(set_attribute=setattr) -> None:
+    """Run every AppTest rerun the way the server runs all but its first request: through
+    dashboard.py's st.navigation.
+
+    AppTest resets Streamlit's flag for the old pages/-folder mode before each run, so with a pages/
+    folder every run would start in that mode, which runs a page file whose name matches the page
+    alone, without the frame. A server is in that mode for its very first request only (ui.context
+    reruns it through dashboard.py; tests/e2e/test_first_request.py covers it on a real server).
+    `set_attribute`: pytest's monkeypatch.setattr in tests, so that the patch ends with the test.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    set_attribute(PagesManager, "__init__", init)
+
+
 def registered_pages() -> list[tuple[str, str]]:
     """(file, title) of every st.Page in dashboard.py, in navigation order."""
     return [(file, kwargs.get("title", "")) for file, kwargs in page_calls()]
@@ -101,20 +122,11 @@ def payload(at) -> dict:
 
 
 def measure(runs: int) -> dict:
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
     from pantau import ui
 
-    # as a server after its first request: every run through dashboard.py's st.navigation, never
-    # the old pages/-folder mode that AppTest would restart in on every run (tests/apptest.py)
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
+    navigation_only()
     load_before = load_average()
     at = AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT)
     started = time.perf_counter()

@@ -390,7 +390,7 @@ class Database:
             except duckdb.Error:  # e.g. a damaged file: the queries read the files, and say which one
                 result = None
                 with contextlib.suppress(duckdb.Error):
-                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                    _drop_table(cursor, table)
             finally:
                 self._loading_cursor = None
         with self._guard:
@@ -398,7 +398,7 @@ class Database:
                 self._tables[snapshot.version] = result
             elif result is not None:  # retired while loading
                 with contextlib.closing(self._db.cursor()) as cursor:
-                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                    _drop_table(cursor, table)
 
     def _retire(self) -> None:
         """Drop the tables of replaced versions whose time is up (called under the guard)."""
@@ -410,7 +410,7 @@ class Database:
                 self._loaders.pop(version, None)
                 if table is not None:
                     with contextlib.closing(self._db.cursor()) as cursor:
-                        cursor.execute(f"DROP TABLE IF EXISTS {table}")  # our own table name
+                        _drop_table(cursor, table)
 
     def wait_for_rollup(self) -> str | None:
         """Load the current version's in-memory rollup now if it is not yet, and return its table."""
@@ -545,6 +545,11 @@ class Database:
             cursor.close()
             self._start_loading()
         return Result(rows=rows, params=values)
+
+
+def _drop_table(cursor: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop an in-memory rollup table; `table` is built from a version name (v + six digits), never a user's text."""
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _stop_loading(ref: weakref.ref) -> None:

@@ -11,26 +11,6 @@ from pantau import ui
 REPO = Path(__file__).resolve().parent.parent
 
 
-def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run every AppTest rerun the way the server runs all but its first request: through
-    dashboard.py's st.navigation.
-
-    AppTest resets Streamlit's flag for the old pages/-folder mode before each run, so with a pages/
-    folder every run would start in that mode, which runs a page file whose name matches the page
-    alone, without the frame. A server is in that mode for its very first request only (ui.context
-    reruns it through dashboard.py; tests/e2e/test_first_request.py covers it on a real server).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 def open_dashboard(
     monkeypatch: pytest.MonkeyPatch, data_dir: Path, page: str, reuse_cache: bool = False, **query: str
 ) -> AppTest:

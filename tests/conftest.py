@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.pages import navigation_only
 from tests import reliability
-from tests.apptest import navigation_only
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,5 +34,5 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.fixture(autouse=True)
 def _navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every AppTest in every test runs through dashboard.py's navigation (see tests/apptest.py)."""
-    navigation_only(monkeypatch)
+    """Every AppTest in every test runs through dashboard.py's navigation (see bench/pages.py)."""
+    navigation_only(monkeypatch.setattr)

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import pytest
 
 from bench.load import streamlit_server
+from bench.pages import page_calls
 
 from .conftest import browser_unavailable
 
@@ -24,22 +25,14 @@ if _REASON and not os.environ.get("CI"):
     pytest.skip(_REASON, allow_module_level=True)  # in CI the browser fixture fails instead
 
 TIMEOUT_MS = 90_000
-PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 
 
 def test_every_page_file_is_named_as_its_url() -> None:
     """The first-request lookup finds a page only when its file name is its URL path."""
-    import ast
-
-    source = (PAGES_DIR.parent / "dashboard.py").read_text(encoding="utf-8")
-    pages = {}
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
-            keywords = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
-            pages[node.args[0].value] = keywords.get("url_path")
+    pages = page_calls()
     assert len(pages) == 8
-    for path, url_path in pages.items():
-        assert Path(path).stem == url_path, (path, url_path)
+    for path, kwargs in pages:
+        assert Path(path).stem == kwargs.get("url_path"), (path, kwargs.get("url_path"))
 
 
 @pytest.mark.parametrize("path,title", [("/hitung-mundur", "Hitung mundur pemilu"), ("/status-data", "Status data")])
