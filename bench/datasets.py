@@ -23,7 +23,7 @@ from bench.measure import load_average, peak_rss_mb, write_json
 
 CACHE_ENV = "PANTAU_BENCH_CACHE"
 DEFAULT_CACHE = Path.home() / ".cache" / "pantau-bench"
-FORMAT = 2  # bump when the way a scale is built changes, so old caches are rebuilt (2: rollups, monthly warnings)
+FORMAT = 3  # bump when the way a scale is built changes, so old caches are rebuilt (2: rollups, monthly warnings; 3: desa every day)
 THREE_YEARS = 3 * 365
 
 
@@ -39,6 +39,7 @@ class Scale:
     method: str  # build: demo.build; stream: month by month through ingest_frame; replicate: see below
     province: str  # the province used for the province scope of the queries
     replicas: int = 1  # replicate: the kecamatan demo's dates repeated this many times, shifted back
+    every_day: bool = False  # every regency reports every calendar day (demo.generate_rekam's every_day)
     description: str = ""
 
 
@@ -57,8 +58,9 @@ def _scales() -> dict[str, Scale]:
               description="the kecamatan demo's 689 days repeated 16 times back in time (16x rows and files)"),
         Scale("desa-1prov", "desa", ("33",), three_years, DEMO_END, "stream", "33",
               description="Jawa Tengah (8,563 desa, 10.2% of the nation), desa level, 3 years, streamed by month"),
-        Scale("desa", "desa", None, three_years, DEMO_END, "stream", "33",
-              description="all 83,762 desa, 3 years of daily snapshots, streamed by month"),
+        Scale("desa", "desa", None, three_years, DEMO_END, "stream", "33", every_day=True,
+              description="all 83,762 desa, a snapshot every day for 3 years (1,096 days: 91.8 M rows), "
+                          "streamed by month"),
     ]
     return {s.name: s for s in scales}
 
@@ -134,7 +136,8 @@ def _build_stream(spec: Scale, data: Path, log) -> dict:
     provinces = list(spec.provinces) if spec.provinces else None
     months = []
     started = time.perf_counter()
-    chunks = demo.generate_rekam(spec.level, start=spec.start, end=spec.end, provinces=provinces)
+    chunks = demo.generate_rekam(spec.level, start=spec.start, end=spec.end, provinces=provinces,
+                                 every_day=spec.every_day)
     generate_s = 0.0
     while True:
         t0 = time.perf_counter()
@@ -240,7 +243,7 @@ def build(name: str, cache_dir: str | os.PathLike | None = None, log=print) -> d
     seconds = time.perf_counter() - started
     from pantau.store import Store
 
-    Store(data).cleanup()  # drop the intermediate versions a streamed build leaves
+    Store(data).cleanup(retire_after=0)  # drop the intermediate versions a streamed build leaves (no reader yet)
     info = {
         "format": FORMAT,
         "scale": {**asdict(spec), "start": spec.start.isoformat(), "end": spec.end.isoformat()},

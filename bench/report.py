@@ -111,8 +111,6 @@ def markdown(result: dict) -> str:
         lines += _table(["kind", "rows", "files", "MB"],
                         [[k, store[k]["rows"], store[k]["files"], store[k]["mb"]]
                          for k in ("rekam", "cetak", "peringatan")])
-        if dataset.get("estimate"):
-            lines += ["", f"Estimate: {dataset['estimate']}"]
     if result.get("scopes"):
         lines += ["", "Scopes: " + ", ".join(f"{k} `{v or '(Indonesia)'}`" for k, v in result["scopes"].items())]
     if "queries" in result:

@@ -29,8 +29,6 @@ from bench.pandas_baseline import QUESTIONS
 
 PARTS = ("queries", "cold", "ingest", "pages", "pandas")
 SCOPES = ("nasional", "provinsi", "kabkota", "kecamatan")
-DESA_UNITS = 83_762
-DEFAULT_MAX_BUILD_MINUTES = 20.0
 
 
 def log(message: str) -> None:
@@ -52,27 +50,6 @@ def choose_scopes(data_dir: Path, province: str) -> dict[str, str]:
                 .group_by("kode_kecamatan").len().sort(["len", "kode_kecamatan"], descending=[True, False])
                 ["kode_kecamatan"][0])
     return {"nasional": "", "provinsi": province, "kabkota": regency, "kecamatan": district}
-
-
-def _desa_estimate(cache_dir: str | None) -> tuple[float, str]:
-    """Minutes a national desa build would take, from the desa-1prov build's rate per village."""
-    from pantau.regions import region_table
-
-    sample, _ = datasets.ensure("desa-1prov", cache_dir, log=lambda m: log(f"  [desa-1prov] {m}"))
-    provinces = sample["scale"]["provinces"]
-    villages = region_table().filter(
-        (pl.col("tingkat") == "desa") & pl.col("kode_wilayah").str.slice(0, 2).is_in(provinces)).height
-    build = sample["build"]
-    factor = DESA_UNITS / villages
-    minutes = (build["rekam_seconds"] * factor + build["cetak_seconds"]) / 60
-    text = (f"desa-1prov ({villages:,} desa, {sample['store']['rekam']['rows']:,} rekam rows in "
-            f"{sample['store']['rekam']['files']:,} files) streamed its rekam months in "
-            f"{build['rekam_seconds']:,.0f} s "
-            f"and its print log in {build['cetak_seconds']:,.0f} s; rekam x {factor:.2f} for all {DESA_UNITS:,} desa "
-            f"plus at least the same print-log time = about {minutes:,.0f} min, for about "
-            f"{sample['store']['rekam']['rows'] * factor / 1e6:,.0f} M rekam rows (a linear estimate: the ingest of "
-            "one month grows with the store, so the real build is likely longer)")
-    return minutes, text
 
 
 def compare(data_dir: Path, scopes: dict[str, str], answers: Path, tanggal: str) -> list[dict]:
@@ -148,6 +125,7 @@ def run(args: argparse.Namespace) -> dict:
         "load_average_start": load_average(),
         "runs": args.runs,
         "page_runs": args.page_runs,
+        "pandas_runs": args.pandas_runs,
         "cold_mode": args.cold_mode,
         "scopes": args.scopes,
         "queries": args.queries or "all",
@@ -156,16 +134,6 @@ def run(args: argparse.Namespace) -> dict:
         "machine": platform.platform(),
     }
     result: dict = {"meta": meta}
-    if args.scale == "desa" and datasets.cached("desa", args.cache_dir) is None and not args.force_build:
-        minutes, text = _desa_estimate(args.cache_dir)
-        if minutes > args.max_build_minutes:
-            log(f"desa: not built, estimate {minutes:.0f} min > {args.max_build_minutes:.0f} min (--force-build)")
-            result["dataset"] = {"built": False, "reason": f"estimated build time above "
-                                 f"{args.max_build_minutes:.0f} min: {text}", "estimate": text}
-            meta["load_average_end"] = load_average()
-            result["targets"] = report.targets(result)
-            return result
-        result["estimate"] = text
     log(f"dataset {args.scale}")
     cache_args = ["--cache-dir", args.cache_dir] if args.cache_dir else []
     dataset = run_module("bench.datasets", [args.scale, *cache_args])
@@ -200,7 +168,7 @@ def run(args: argparse.Namespace) -> dict:
             log("pandas baseline")
             answers = Path(tmp) / "answers"
             pandas = run_module("bench.pandas_baseline", [str(data), "--scopes", scopes_json, "--runs",
-                                                          str(args.runs), "--answers", str(answers)])
+                                                          str(args.pandas_runs), "--answers", str(answers)])
             comparison = compare(data, scopes, answers, pandas["tanggal"])
             warm = {(i["query"], i["scope"]): i.get("warm", {}) for i in result.get("queries", {}).get("items", [])}
             for item, check in zip(pandas["items"], comparison):
@@ -235,12 +203,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default=str(REPO / "bench" / "results"))
     parser.add_argument("--cache-dir", default=None, help="dataset cache (default PANTAU_BENCH_CACHE or "
                                                            "~/.cache/pantau-bench)")
-    parser.add_argument("--max-build-minutes", type=float, default=DEFAULT_MAX_BUILD_MINUTES,
-                        help="desa scale: do not build when the estimate is above this; report the estimate")
-    parser.add_argument("--force-build", action="store_true")
+    parser.add_argument("--pandas-runs", type=int, default=None,
+                        help="runs per question of the pandas baseline (default: --runs; 3 at the desa scale, "
+                             "where one national interaction takes pandas tens of seconds)")
     args = parser.parse_args(argv)
     if args.page_runs is None:
         args.page_runs = min(args.runs, 10)
+    if args.pandas_runs is None:
+        args.pandas_runs = min(args.runs, 3) if args.scale == "desa" else args.runs
     started = datetime.now()
     result = run(args)
     result["meta"]["seconds"] = round((datetime.now() - started) / timedelta(seconds=1), 1)

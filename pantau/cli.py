@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--years", type=int, help="rentang data dalam tahun sampai tanggal akhir demo (bawaan: sejak 2 Januari 2023)"
     )
+    demo.add_argument(
+        "--every-day",
+        action="store_true",
+        help="setiap kabupaten/kota melapor setiap hari (skala uji beban: --level desa --years 3 = 92 juta baris)",
+    )
 
     load = commands.add_parser("ingest", help="validasi lalu simpan berkas rekam, cetak atau pemilu")
     load.add_argument("kind", choices=tuple(ingest.SPECS), help="jenis data")
@@ -104,7 +109,9 @@ def _run_demo(store: Store, args: argparse.Namespace) -> int:
         if not 1 <= args.years <= 5:
             raise UsageError("--years harus antara 1 dan 5.")
         span["start"] = demo.DEMO_END - timedelta(days=round(365.25 * args.years) - 1)
-    summary = demo.build(store, level=args.level, seed=args.seed, provinces=provinces, progress=print, **span)
+    summary = demo.build(
+        store, level=args.level, seed=args.seed, provinces=provinces, progress=print, every_day=args.every_day, **span
+    )
     print(summary)
     return 0
 

@@ -363,22 +363,28 @@ def generate_rekam(
     start: date = DEMO_START,
     end: date = DEMO_END,
     provinces: list[str] | None = None,
+    every_day: bool = False,
 ) -> Iterator[pl.DataFrame]:
     """Daily recording reports, one DataFrame per calendar month, with columns REKAM_COLUMNS.
 
     One row per district (level 'kecamatan') or village (level 'desa') per day its regency reports:
     all units of a regency are present or absent together. Deterministic for the same arguments;
-    `provinces` restricts to those province codes without changing their figures.
+    `provinces` restricts to those province codes without changing their figures. `every_day`
+    makes every regency report every calendar day (the benchmark's full scale: 83,762 villages x
+    1,096 days = 92 M rows), with the same figures on the days the realistic calendar has.
     """
     if level not in LEVELS:
         raise ValueError(f"level harus salah satu dari {LEVELS}, bukan {level!r}")
     model, selected = _prepare(seed, start, end, provinces)
-    return _rekam_chunks(model, _units(model, level, seed, selected), start, end)
+    reports = np.ones_like(model.reports) if every_day else model.reports
+    return _rekam_chunks(model, _units(model, level, seed, selected), reports, start, end)
 
 
-def _rekam_chunks(model: _Model, units: _Units, start: date, end: date) -> Iterator[pl.DataFrame]:
+def _rekam_chunks(
+    model: _Model, units: _Units, reports: np.ndarray, start: date, end: date
+) -> Iterator[pl.DataFrame]:
     for a, b in _month_ranges(start, end):
-        day, u = np.nonzero(model.reports[:, a:b][units.regency].T)  # ordered by day, then code
+        day, u = np.nonzero(reports[:, a:b][units.regency].T)  # ordered by day, then code
         t, r = day + a, units.regency[u]
         wajib = np.floor(units.wajib[u] * (1 + units.growth[u] * (t - model.end_index) / 365.25))
         coverage = np.maximum(units.coverage[u] - units.deficit[u] * (1 - model.progress[r, t]), 0.05)
@@ -467,6 +473,7 @@ def build(
     start: date = DEMO_START,
     end: date = DEMO_END,
     progress: Callable[[str], object] = lambda _: None,
+    every_day: bool = False,
 ) -> str:
     """Generate the demo data and publish it through the ordinary ingest path; marks the store DEMO.
 
@@ -477,13 +484,13 @@ def build(
     if level == "desa":
         # village level is ~10x the rows: generate and publish a month at a time, so memory stays
         # at one month whatever the span (the rollup is extended incrementally by each publish)
-        for chunk in generate_rekam(level, seed, start, end, provinces):
+        for chunk in generate_rekam(level, seed, start, end, provinces, every_day):
             month = f"{chunk['tanggal'].min():%Y-%m}"
             progress(f"Menyimpan {chunk.height:,} baris perekaman {month}...".replace(",", "."))
             ingest_frame(store, "rekam", chunk, f"demo-rekam-{month}", replace=True, actor="demo")
             del chunk
     else:
-        rekam = pl.concat(list(generate_rekam(level, seed, start, end, provinces)))
+        rekam = pl.concat(list(generate_rekam(level, seed, start, end, provinces, every_day)))
         progress(f"Memvalidasi dan menyimpan {rekam.height:,} baris perekaman...".replace(",", "."))
         ingest_frame(store, "rekam", rekam, "demo-rekam", replace=True, actor="demo")
         del rekam

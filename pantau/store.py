@@ -348,12 +348,14 @@ class Store:
         _fsync_dir(self.data_dir)
         return name
 
-    def cleanup(self) -> None:
+    def cleanup(self, retire_after: float | None = None) -> None:
         """Remove what a failed publish left, and versions no reader can still be using.
 
         A version goes when it is older than the newest KEEP_VERSIONS and the version after it
-        was published more than RETIRE_AFTER_SECONDS ago (a folder's mtime is its publish time).
+        was published more than `retire_after` seconds ago, default RETIRE_AFTER_SECONDS (a folder's
+        mtime is its publish time; 0 only where no reader can exist: a benchmark dataset just built).
         """
+        retire_after = RETIRE_AFTER_SECONDS if retire_after is None else retire_after
         if not self.versions_dir.exists():
             return
         current = self.current_version()
@@ -372,7 +374,7 @@ class Store:
         now = time.time()
         order = sorted(published)
         for number, later in zip(order, order[1:], strict=False):
-            retired = now - published_at[later] > RETIRE_AFTER_SECONDS
+            retired = now - published_at[later] > retire_after
             if number <= current_number - KEEP_VERSIONS and retired:
                 shutil.rmtree(published[number], ignore_errors=True)
         for entry in self.data_dir.glob(".CURRENT.tmp-*"):

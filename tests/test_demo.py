@@ -249,6 +249,20 @@ def test_desa_level_reports_complete_districts():
     assert (joined["sudah_rekam_right"] / joined["sudah_rekam"]).is_between(0.9, 1.1).all()
 
 
+def test_every_day_reports_every_unit_on_every_day_with_the_same_figures():
+    start, end = date(2024, 9, 1), date(2024, 10, 15)
+    everyday = collect(demo.generate_rekam(level="desa", provinces=["94"], start=start, end=end, every_day=True))
+    villages = region_table().filter(pl.col("tingkat") == "desa", pl.col("kode_wilayah").str.starts_with("94."))
+    assert everyday.height == villages.height * ((end - start).days + 1)
+    assert everyday.select("tanggal", "kode_wilayah").n_unique() == everyday.height
+    # on the days the realistic calendar has a report, the figures are the same
+    usual = collect(demo.generate_rekam(level="desa", provinces=["94"], start=start, end=end))
+    assert 0 < usual.height < everyday.height
+    assert usual.join(everyday, on=["tanggal", "kode_wilayah"], how="left").select(
+        (pl.col(c) == pl.col(f"{c}_right")).all() for c in ("wajib_ktp", "sudah_rekam", "prr", "sudah_cetak")
+    ).row(0) == (True, True, True, True)
+
+
 # --- cetak --------------------------------------------------------------------------------------
 
 
