@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from pantau.store import AGREGAT_SCHEMA, Store, partition_day
+from pantau.store import AGREGAT_SCHEMA, PERINGATAN_HARIAN_SCHEMA, Store, partition_day
 
 PREFIX = "agregat/"
 STALE_DAYS = 7
@@ -182,12 +182,109 @@ def sort_for_storage(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def rebuild(store: Store) -> str | None:
-    """Publish a version whose rollup is recomputed from every report (for a store written before
-    rollups existed, or to repair one). Returns the new version, or None for an empty store."""
+    """Publish a version whose rollups (coverage, warnings) are recomputed from every report and
+    warning (for a store written before rollups existed, or to repair one). Returns the new version,
+    or None for an empty store."""
     with store.lock():
         if store.current_version() is None:
             return None
-        return store.publish(plan(store, {}, rebuild=True))
+        return store.publish(plan(store, {}, rebuild=True) | plan_warnings(store, {}, rebuild=True))
+
+
+# --- warnings counted per region and day ----------------------------------------------------------
+#
+# Validation warnings are kept row by row (peringatan/bulan=YYYY-MM): at village level a national
+# snapshot can carry ten thousand of them a day (every village above 100% coverage, every day). The
+# questions the dashboard asks of them are counts: per report date of a region (laporan_harian), per
+# child region over a week (kualitas), per kind and region over a year (peringatan_ringkas), and
+# where the 200 newest begin (peringatan_terbaru). So each month's warnings are also kept counted:
+# one row per day, level (nasional, provinsi, kabkota, kecamatan, desa), left(code, the level's code
+# length), kind of data and kind of warning, in peringatan_harian/bulan=YYYY-MM, rewritten whenever
+# that month's warnings change. A warning whose code is shorter than a level (a regency's print log
+# warning at level kecamatan, or one without a code) counts there under its own code, as
+# `left(kode_wilayah, n)` does in SQL, so both give the same answers.
+
+WARNINGS_PREFIX = "peringatan_harian/"
+# the warnings are counted down to villages (a kecamatan's villages over a year are one short run of
+# rows, sorted by code); the coverage rollup stops at kecamatan
+WARNING_LEVELS = {**LEVEL_LENGTHS, "desa": 13}
+WARNING_LEVEL_ORDER = {level: i for i, level in enumerate(WARNING_LEVELS)}
+
+
+def warnings_month_path(day: date) -> str:
+    return f"{WARNINGS_PREFIX}bulan={day:%Y-%m}/data.parquet"
+
+
+def warning_kind(aturan: pl.Expr) -> pl.Expr:
+    """The rule's text without its particulars: the tail after ';', bracketed parts, and numbers and
+    dates (each becomes '…'). The same as `jenis_peringatan` in queries/peringatan_ringkas.sql."""
+    return (
+        aturan.str.replace(r";.*$", "")
+        .str.replace_all(r"\s*\([^)]*\)", "")
+        .str.replace_all(r"[0-9][0-9.,:-]*", "…", literal=False)
+        .str.strip_chars(" ")
+    )
+
+
+def summarise_warnings(frame: pl.DataFrame) -> pl.DataFrame:
+    """A month's warning rows counted per day, level, region, kind of data and kind of warning,
+    sorted like the coverage rollup (level, code, day)."""
+    kinds = frame.select(
+        "tanggal", "jenis_data", pl.col("kode_wilayah").fill_null(""), warning_kind(pl.col("aturan")).alias("jenis")
+    )
+    counted = kinds.group_by("tanggal", "jenis_data", "kode_wilayah", "jenis").len("jumlah")
+    levels = [
+        counted.with_columns(pl.lit(level).alias("tingkat"), pl.col("kode_wilayah").str.slice(0, length))
+        for level, length in WARNING_LEVELS.items()
+    ]
+    rows = (
+        pl.concat(levels)
+        .group_by("tanggal", "tingkat", "kode_wilayah", "jenis_data", pl.col("jenis").alias("jenis_peringatan"))
+        .agg(pl.col("jumlah").sum())
+        .select(list(PERINGATAN_HARIAN_SCHEMA))
+        .cast(PERINGATAN_HARIAN_SCHEMA)
+    )
+    return sort_warning_counts(rows)
+
+
+def sort_warning_counts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Level, then code, then day: a region's days sit together, and so do a kecamatan's villages."""
+    order = pl.col("tingkat").replace_strict(WARNING_LEVEL_ORDER, return_dtype=pl.Int8)
+    return frame.sort(order, "kode_wilayah", "tanggal", "jenis_data", "jenis_peringatan")
+
+
+def plan_warnings(
+    store: Store,
+    changes: Mapping[str, pl.DataFrame | None],
+    rebuild: bool = False,
+    days: set[date] | None = None,
+) -> dict[str, pl.DataFrame | None]:
+    """The counted-warnings files to publish with `changes`: one for each month whose warnings file
+    changes, and for each month of the current version without one (a store written before they
+    existed catches up on its next publish); `rebuild`: every month. `days`: the only days whose
+    warnings `changes` can have changed (a month's other days keep their counts: adding a day of a
+    national village snapshot counts its ~13,000 warnings, not the month's ~400,000)."""
+    changed = {partition_day(rel): frame for rel, frame in changes.items() if rel.startswith("peringatan/")}
+    stored = {partition_day(rel) for rel in store.relative_files("peringatan")}
+    counted = {partition_day(rel) for rel in store.relative_files(WARNINGS_PREFIX.rstrip("/"))}
+    months = set(changed) | (stored if rebuild else stored - counted)
+    out: dict[str, pl.DataFrame | None] = {}
+    for month in sorted(months):
+        frame = changed[month] if month in changed else store.read(f"peringatan/bulan={month:%Y-%m}/data.parquet")
+        if frame is None or not frame.height:
+            if month in counted:
+                out[warnings_month_path(month)] = None
+            continue
+        previous = store.read(warnings_month_path(month)) if month in changed and days is not None else None
+        if previous is None:
+            out[warnings_month_path(month)] = summarise_warnings(frame)
+        else:
+            kept = previous.filter(~pl.col("tanggal").is_in(sorted(days)))
+            fresh = summarise_warnings(frame.filter(pl.col("tanggal").is_in(sorted(days))))
+            out[warnings_month_path(month)] = sort_warning_counts(pl.concat([kept, fresh], how="vertical_relaxed"))
+    for month in counted - stored - set(changed):  # a count left without its warnings
+        out[warnings_month_path(month)] = None
+    return out
 
 
 def plan(

@@ -62,7 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--format", choices=("pdf", "pptx"), help="bawaan: dari akhiran nama --out")
     pack.add_argument("--out", required=True, type=Path, help="berkas keluaran, mis. bahan-rapat.pdf")
 
-    commands.add_parser("agregat", help="bangun ulang ringkasan per wilayah dan hari (agregat) dari semua laporan")
+    commands.add_parser(
+        "agregat",
+        help="bangun ulang ringkasan per wilayah dan hari (agregat, peringatan_harian) dari semua laporan dan peringatan",
+    )
     worklist = commands.add_parser("sasaran", help="daftar sasaran jemput bola (XLSX, PDF atau CSV) untuk tim lapangan")
     worklist.add_argument("--wilayah", required=True, help="kode wilayah Kemendagri (mis. 33.14)")
     worklist.add_argument("--tanggal", help="data per tanggal YYYY-MM-DD (bawaan: laporan terbaru)")
@@ -234,8 +237,12 @@ def _run_check(store: Store, args: argparse.Namespace) -> int:
                 "Pulihkan berkas itu dari cadangan, atau kirim ulang data tanggal tersebut dengan --replace.",
                 file=sys.stderr,
             )
-            if any("/agregat/" in path for path, _ in damaged):
-                print("Berkas agregat dapat dibangun ulang dari laporan: python -m pantau agregat", file=sys.stderr)
+            if any("/agregat/" in path or "/peringatan_harian/" in path for path, _ in damaged):
+                print(
+                    "Berkas agregat dan peringatan_harian dapat dibangun ulang dari laporan dan peringatan: "
+                    "python -m pantau agregat",
+                    file=sys.stderr,
+                )
             return 1
         print(f"Store baik: {total} berkas Parquet terbaca utuh (versi {snapshot.version}).")
         return 0

@@ -879,7 +879,8 @@ def _plan(store: Store, data: Validated, replace: bool) -> tuple[dict[str, pl.Da
     return changes, replaced
 
 
-def _plan_warnings(store: Store, data: Validated, warnings: pl.DataFrame, changes: dict) -> None:
+def _plan_warnings(store: Store, data: Validated, warnings: pl.DataFrame, changes: dict) -> set[date]:
+    """Rewrite the warnings of the months the data touches; returns the days whose warnings changed."""
     rows = _warning_rows(data, warnings)
     touched = data.frame.select("tanggal", pl.col("kode_wilayah").str.slice(0, 8).alias("kode_kecamatan")).unique()
     days = set(data.frame["tanggal"].unique().to_list()) | set(rows["tanggal"].unique().to_list())
@@ -896,7 +897,9 @@ def _plan_warnings(store: Store, data: Validated, warnings: pl.DataFrame, change
             )
             fresh = pl.concat([existing.filter(~stale), fresh], how="vertical_relaxed")
         if fresh.height or existing is not None:
-            changes[rel] = fresh
+            # by day: a question about the newest warnings reads the row groups of its days only
+            changes[rel] = fresh.sort("tanggal", "kode_wilayah", maintain_order=True)
+    return days
 
 
 def _publish_or_explain(store: Store, changes: dict[str, pl.DataFrame | None]) -> str:
@@ -925,10 +928,12 @@ def publish(
         if data.kind == "rekam":
             warnings = pl.concat([warnings, _history_warnings(store, data)])
         changes, replaced = _plan(store, data, replace)
+        days: set[date] = set()
         if data.kind != "pemilu":
-            _plan_warnings(store, data, warnings, changes)
+            days = _plan_warnings(store, data, warnings, changes)
         if not check_only:
             changes.update(agregat.plan(store, changes))
+            changes.update(agregat.plan_warnings(store, changes, days=days))
         before = store.current_version()
         version = None if check_only else _publish_or_explain(store, changes)
         if version is not None:

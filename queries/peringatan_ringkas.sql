@@ -4,6 +4,17 @@
 -- "sudah_rekam turun dari 31054 pada laporan 2024-04-01; ..." counts as
 -- "sudah_rekam turun dari … pada laporan …"; params: $wilayah, $dari, $sampai, $tingkat
 WITH peringatan AS (
+    -- the warnings counted per region and day
+    SELECT jenis_peringatan, jenis_data, kode_wilayah, jumlah, tanggal
+    FROM stg_peringatan_harian
+    WHERE pakai_peringatan_harian()
+      AND tingkat = $tingkat
+      AND bulan BETWEEN bulan_dari($dari) AND bulan_dari($sampai)
+      AND tanggal BETWEEN $dari::DATE AND $sampai::DATE
+      AND dalam_wilayah(kode_wilayah, $wilayah)
+    UNION ALL
+    -- a store without the counts: the warnings themselves; the kind as in pantau/agregat.py
+    -- warning_kind, which made the counts
     SELECT
         trim(regexp_replace(
             regexp_replace(regexp_replace(aturan, ';.*$', ''), '\s*\([^)]*\)', '', 'g'),
@@ -11,9 +22,11 @@ WITH peringatan AS (
         )) AS jenis_peringatan,
         jenis_data,
         left(kode_wilayah, panjang_kode($tingkat)) AS kode_wilayah,
+        1 AS jumlah,
         tanggal
     FROM stg_peringatan
-    WHERE tanggal BETWEEN $dari::DATE AND $sampai::DATE
+    WHERE NOT pakai_peringatan_harian()
+      AND tanggal BETWEEN $dari::DATE AND $sampai::DATE
       AND dalam_wilayah(kode_wilayah, $wilayah)
 )
 SELECT
@@ -21,7 +34,7 @@ SELECT
     p.jenis_data,
     p.kode_wilayah,
     coalesce(w.nama_wilayah, p.kode_wilayah) AS nama_wilayah,
-    count(*) AS jumlah,
+    sum(p.jumlah)::BIGINT AS jumlah,
     min(p.tanggal) AS tanggal_pertama,
     max(p.tanggal) AS tanggal_terakhir
 FROM peringatan AS p

@@ -1,5 +1,31 @@
 -- the 200 newest validation warnings kept for reports from $dari to $sampai inside $wilayah (one
 -- row per warning, newest report date first), with the region's name; params: $wilayah, $dari, $sampai
+WITH harian AS (
+    -- the region's warnings per day, from the counts
+    SELECT tanggal, sum(jumlah) AS jumlah
+    FROM stg_peringatan_harian
+    WHERE pakai_peringatan_harian()
+      AND tingkat = tingkat_kode($wilayah)
+      AND kode_wilayah = $wilayah
+      AND bulan BETWEEN bulan_dari($dari) AND bulan_dari($sampai)
+      AND tanggal BETWEEN $dari::DATE AND $sampai::DATE
+    GROUP BY tanggal
+),
+-- the days the 200 newest come from: newest first, until 200 warnings are reached (every day of the
+-- range for a store without the counts). Joined on the day, so that the scan of the warnings is
+-- given these days' range and skips the row groups of every other day.
+hari AS (
+    SELECT tanggal
+    FROM (
+        SELECT tanggal, sum(jumlah) OVER (ORDER BY tanggal DESC) - jumlah AS sebelumnya
+        FROM harian
+    )
+    WHERE sebelumnya < 200
+    UNION ALL
+    SELECT tanggal::DATE
+    FROM generate_series($dari::DATE, $sampai::DATE, INTERVAL 1 DAY) AS t(tanggal)
+    WHERE NOT pakai_peringatan_harian()
+)
 SELECT
     p.tanggal,
     p.jenis_data,
@@ -10,6 +36,7 @@ SELECT
     p.aturan,
     p.berkas
 FROM stg_peringatan AS p
+JOIN hari AS h ON p.tanggal = h.tanggal
 LEFT JOIN stg_wilayah AS w USING (kode_wilayah)
 WHERE p.tanggal BETWEEN $dari::DATE AND $sampai::DATE
   AND dalam_wilayah(p.kode_wilayah, $wilayah)

@@ -4,9 +4,13 @@
 CREATE OR REPLACE MACRO persen(bagian, keseluruhan) AS
     round(100.0 * bagian / nullif(keseluruhan, 0), 2);
 
--- is `kode` the region `p_wilayah` or inside it ('' = Indonesia)
+-- is `kode` the region `p_wilayah` or inside it ('' = Indonesia). Every such code lies between
+-- p_wilayah and p_wilayah || '/' ('/' follows '.'): said as a range too, so that a scan of sorted
+-- files skips the row groups outside it by their min/max statistics
 CREATE OR REPLACE MACRO dalam_wilayah(kode, p_wilayah) AS
-    p_wilayah = '' OR kode = p_wilayah OR starts_with(kode, p_wilayah || '.');
+    p_wilayah = ''
+    OR (kode >= p_wilayah AND kode < p_wilayah || '/'
+        AND (kode = p_wilayah OR starts_with(kode, p_wilayah || '.')));
 
 CREATE OR REPLACE MACRO panjang_kode(p_tingkat) AS
     CASE p_tingkat
@@ -30,6 +34,10 @@ CREATE OR REPLACE MACRO bulan_dari(p_tanggal) AS strftime(p_tanggal::DATE, '%Y-%
 -- does the rollup (down to kecamatan) answer it
 CREATE OR REPLACE MACRO perlu_laporan(p_wilayah, p_tingkat) AS
     p_tingkat = 'desa' OR length(p_wilayah) > 8;
+
+-- can the warnings counted per region and day (stg_peringatan_harian) answer the questions, or
+-- must the warnings themselves be read (a store written before the counts existed)
+CREATE OR REPLACE MACRO pakai_peringatan_harian() AS getvariable('versi').peringatan_harian_lengkap;
 
 -- does a comma-separated list of region codes hold a village (a four-digit last part)
 CREATE OR REPLACE MACRO ada_desa(p_wilayah) AS

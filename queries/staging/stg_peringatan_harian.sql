@@ -1,0 +1,16 @@
+-- the warnings counted at ingest (pantau/agregat.py): one row per report date, level (nasional,
+-- provinsi, kabkota, kecamatan), region (left of each warning's code to the level's length), kind
+-- of data and kind of warning, with how many warnings; no parameters. `bulan` ('YYYY-MM', from the
+-- file's folder) lets a filter skip whole months. Complete for a store version when
+-- getvariable('versi').peringatan_harian_lengkap (a store written before these counts existed
+-- has none until its next publish; the queries then count stg_peringatan itself).
+CREATE OR REPLACE VIEW stg_peringatan_harian AS
+SELECT
+    tanggal,
+    tingkat,
+    kode_wilayah,
+    jenis_data,
+    jenis_peringatan,
+    jumlah,
+    bulan
+FROM read_parquet(getvariable('versi').peringatan_harian, hive_partitioning = true, hive_types_autocast = false);
