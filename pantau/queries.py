@@ -66,8 +66,21 @@ MEMORY_ROW_GROUP = 16_384  # small row groups: one province's kecamatan for a fe
 KECAMATAN_QUERIES = frozenset({"kualitas", "sasaran"})  # read the rollup's kecamatan rows at any scope
 # how many days before its earliest date a question reads rollup rows: ringkasan looks for the previous
 # report in the months from 92 days back; hitung_mundur and risiko_anak compare with 14 days before
-REACH_DAYS = {"ringkasan": 92 + 31, "hitung_mundur": 14, "risiko_anak": 14}
+REACH_DAYS = {"ringkasan": 92 + 31, "hitung_mundur": 14, "risiko_anak": 14, "kualitas": 7}
 FILES = "stg_agregat_berkas"
+# Beside the rollup, each version keeps in memory (loaded by the same thread, after it) its print log
+# (every row: ~580,000 at national scale) and its warning counts above villages from the same first
+# day as the rollup's kecamatan rows; the views the queries read name, per cursor, either these
+# tables or the views over the files.
+EXTRA_FILES = {"cetak": "stg_cetak_berkas", "peringatan_harian": "stg_peringatan_harian_berkas"}
+_EXTRA_ROWS = {
+    "cetak": "SELECT * FROM stg_cetak_berkas ORDER BY kode_wilayah, tanggal",
+    "peringatan_harian": """
+        SELECT * FROM stg_peringatan_harian_berkas
+        WHERE tingkat <> 'desa' AND tanggal >= $mulai::DATE
+        ORDER BY tingkat, kode_wilayah, tanggal
+    """,
+}
 _LOADING = object()
 _VERSION = re.compile(r"^v[0-9]{6}$")
 # the rows kept in memory (loaded a month file at a time), ordered so that one day's regions of a
@@ -214,6 +227,7 @@ class Database:
         # per store version: the in-memory rollup table (None: read the files), and when a newer
         # version replaced it (a table goes retire_after_s later: a reader may still hold a cursor)
         self._tables: dict[str, object] = {}  # a table name, None (files only) or _LOADING
+        self._extra_tables: dict[str, dict[str, str | None]] = {}  # version -> kind -> table (None: files)
         self._replaced_at: dict[str, float] = {}
         self._loaders: dict[str, threading.Thread] = {}
         self._guard = threading.Lock()  # the bookkeeping above; self._lock is held while a table loads
@@ -230,8 +244,9 @@ class Database:
             self._bind_files(cursor, Snapshot(version="skema", files={kind: () for kind in STORE_KINDS}), None)
             for name in STAGING:
                 cursor.execute(_load_sql(QUERY_DIR / "staging" / f"{name}.sql"))
-            # Parquet footers stay in memory between queries (store files never change in place)
-            cursor.execute("SET parquet_metadata_cache = true")
+            # Parquet footers stay in memory between queries (store files never change in place).
+            # GLOBAL: a plain SET holds for the cursor that ran it only, and every query has its own
+            cursor.execute("SET GLOBAL parquet_metadata_cache = true")
             if sandboxed:
                 sandbox(cursor, [store.data_dir])
             cursor.close()
@@ -249,8 +264,17 @@ class Database:
         return self.snapshot().version
 
     def _bind_files(
-        self, cursor: duckdb.DuckDBPyConnection, snapshot: Snapshot, last_day: date | None, source: str = FILES
+        self,
+        cursor: duckdb.DuckDBPyConnection,
+        snapshot: Snapshot,
+        last_day: date | None,
+        source: str = FILES,
+        extras: Mapping[str, str] | None = None,
+        counted: bool | None = None,
     ) -> None:
+        """Set the cursor's `versi`: the files of each kind, where the rollup, the print log and the
+        warning counts are read from, and whether the warning counts are complete (`counted`, default:
+        from `snapshot`, which must then list every warnings and counts file)."""
         ref = self._reference
         files = {
             "wilayah": [ref["wilayah"]],
@@ -266,7 +290,8 @@ class Database:
             **files,
             "agregat_akhir": last_day,
             "sumber_agregat": source,
-            "peringatan_harian_lengkap": _warnings_counted(snapshot),
+            **{f"sumber_{kind}": (extras or {}).get(kind, view) for kind, view in EXTRA_FILES.items()},
+            "peringatan_harian_lengkap": _warnings_counted(snapshot) if counted is None else counted,
         }
         cursor.execute("SET VARIABLE versi = $versi", {"versi": versi})
 
@@ -286,13 +311,18 @@ class Database:
         snapshot = self.snapshot()
         last_day = _last_day(snapshot, "agregat")
         source = self._rollup_source(snapshot, last_day, *question) if question else FILES
+        extras = self._extra_sources(snapshot, last_day, *question) if question else {}
         files = dict(snapshot.files)
         if reports is not None:
             by_day = self._report_files(snapshot)
             files["rekam"] = tuple(by_day[day] for day in sorted(set(reports)) if day in by_day)
         if source != FILES:
             files["agregat"] = ()  # not read through this cursor
-        self._bind_files(cursor, Snapshot(version=snapshot.version, files=files), last_day, source)
+        for kind, table in extras.items():
+            if table != EXTRA_FILES[kind]:
+                files[kind] = ()
+        trimmed = Snapshot(version=snapshot.version, files=files)
+        self._bind_files(cursor, trimmed, last_day, source, extras, counted=_warnings_counted(snapshot))
         if not villages:
             cursor.execute(_WITHOUT_VILLAGES)
         return cursor
@@ -329,6 +359,26 @@ class Database:
             if earliest < last_day - timedelta(days=self.memory_days):
                 return FILES
         return self.rollup_table(snapshot, last_day) or FILES
+
+    def _extra_sources(
+        self, snapshot: Snapshot, last_day: date | None, name: str, values: Mapping[str, object]
+    ) -> dict[str, str]:
+        """Where a question reads the print log and the warning counts: the version's in-memory
+        tables once loaded (the warning counts only when the question needs no village rows and no
+        day before the kept ones), else the views over the files."""
+        out = dict(EXTRA_FILES)
+        if self.rollup_table(snapshot, last_day) is None:
+            return out
+        tables = self._extra_tables.get(snapshot.version, {})
+        if tables.get("cetak"):
+            out["cetak"] = tables["cetak"]
+        codes = str(values.get("wilayah", "")).split(",")
+        villages = any(len(code) > 8 for code in codes) or (values.get("tingkat") == "desa" and name != "kualitas")
+        dates = [v for k, v in values.items() if k in DATE_PARAMETERS and isinstance(v, date)]
+        earliest = min(dates, default=last_day) - timedelta(days=REACH_DAYS.get(name, 0))
+        if tables.get("peringatan_harian") and not villages and earliest >= last_day - timedelta(days=self.memory_days):
+            out["peringatan_harian"] = tables["peringatan_harian"]
+        return out
 
     def rollup_table(self, snapshot: Snapshot, last_day: date | None, wait: bool = False) -> str | None:
         """The in-memory rollup table of a version, or None while it is loading or when it cannot be
@@ -376,7 +426,8 @@ class Database:
 
     def _load_rollup(self, snapshot: Snapshot, last_day: date) -> None:
         """Load a version's table, a month file at a time (each sorted, then compressed by a checkpoint),
-        so that the load never holds more than a month uncompressed."""
+        so that the load never holds more than a month uncompressed; then its print log and warning
+        counts (`_load_extras`)."""
         table = f"{MEMORY_DB}.agregat_{snapshot.version}"  # a version name (v + six digits), never a user's text
         start = last_day - timedelta(days=self.memory_days)
         result = None
@@ -399,14 +450,48 @@ class Database:
                 result = None
                 with contextlib.suppress(duckdb.Error):
                     _drop_table(cursor, table)
+            try:
+                extras = self._load_extras(cursor, snapshot, last_day, start) if result is not None else {}
             finally:
                 self._loading_cursor = None
         with self._guard:
             if snapshot.version in self._tables:
                 self._tables[snapshot.version] = result
-            elif result is not None:  # retired while loading
+                self._extra_tables[snapshot.version] = extras
+            else:  # retired while loading
                 with contextlib.closing(self._db.cursor()) as cursor:
+                    for name in [result, *extras.values()]:
+                        if name is not None:
+                            _drop_table(cursor, name)
+
+    def _load_extras(
+        self, cursor: duckdb.DuckDBPyConnection, snapshot: Snapshot, last_day: date, start: date
+    ) -> dict[str, str | None]:
+        """The version's print log and warning counts (above villages, from `start`) as in-memory
+        tables, a file at a time, each followed by a checkpoint that compresses it; None for a kind
+        that has no files or could not be read (its queries read the files and name a damaged one)."""
+        loaded: dict[str, str | None] = {}
+        for kind, rows in _EXTRA_ROWS.items():
+            table = f"{MEMORY_DB}.{kind}_{snapshot.version}"  # a version name, never a user's text
+            loaded[kind] = None
+            if not snapshot.files[kind] or self._stopping.is_set():
+                continue
+            try:
+                self._bind_files(cursor, snapshot, last_day, FILES)
+                values = {"mulai": start} if "$mulai" in rows else {}
+                cursor.execute(f"CREATE OR REPLACE TABLE {table} AS {rows} LIMIT 0", values)  # noqa: S608 (our name)
+                for path in snapshot.files[kind]:
+                    if self._stopping.is_set():
+                        raise duckdb.InterruptException("the process is ending")
+                    one = Snapshot(snapshot.version, {**snapshot.files, kind: (path,)})
+                    self._bind_files(cursor, one, last_day, FILES)
+                    cursor.execute(f"INSERT INTO {table} {rows}", values)  # noqa: S608 (our name)
+                    cursor.execute(f"CHECKPOINT {MEMORY_DB}")
+                loaded[kind] = table
+            except duckdb.Error:
+                with contextlib.suppress(duckdb.Error):
                     _drop_table(cursor, table)
+        return loaded
 
     def _retire(self) -> None:
         """Drop the tables of replaced versions whose time is up (called under the guard)."""
@@ -414,11 +499,13 @@ class Database:
         for version, since in list(self._replaced_at.items()):
             if now - since >= self.retire_after_s and self._tables.get(version) is not _LOADING:
                 table = self._tables.pop(version)
+                extras = self._extra_tables.pop(version, {})
                 del self._replaced_at[version]
                 self._loaders.pop(version, None)
-                if table is not None:
-                    with contextlib.closing(self._db.cursor()) as cursor:
-                        _drop_table(cursor, table)
+                with contextlib.closing(self._db.cursor()) as cursor:
+                    for name in [table, *extras.values()]:
+                        if name is not None:
+                            _drop_table(cursor, name)
 
     def wait_for_rollup(self) -> str | None:
         """Load the current version's in-memory rollup now if it is not yet, and return its table."""

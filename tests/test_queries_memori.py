@@ -20,7 +20,7 @@ from polars.testing import assert_frame_equal
 
 from pantau import demo
 from pantau.ingest import ingest_frame
-from pantau.queries import FILES, MEMORY_DB, Database, query_sql
+from pantau.queries import FILES, MEMORY_DB, Database, _last_day, query_sql
 from pantau.store import Store
 
 START, END = date(2024, 3, 1), date(2024, 6, 30)
@@ -122,7 +122,7 @@ def test_ringkasan_finds_a_previous_report_older_than_the_window(tmp_path) -> No
 def test_the_table_holds_the_window_and_every_row_above_kecamatan(pair, demo_path) -> None:
     memory, _ = pair
     memory.wait_for_rollup()
-    ((table, rows),) = memory.memory_tables()
+    ((table, rows),) = [t for t in memory.memory_tables() if t[0].startswith("agregat_")]
     assert table == f"agregat_{memory.version}"
     rollup = pl.read_parquet(Store(demo_path).snapshot().files["agregat"])
     last = rollup["tanggal"].max()
@@ -133,6 +133,67 @@ def test_the_table_holds_the_window_and_every_row_above_kecamatan(pair, demo_pat
     cursor.close()
     order = ["tingkat", "kode_wilayah", "tanggal"]
     assert_frame_equal(held.sort(order), kept.sort(order), check_dtypes=False)
+
+
+def test_the_print_log_and_the_warning_counts_are_kept_in_memory_too(pair, demo_path) -> None:
+    memory, _ = pair
+    memory.wait_for_rollup()
+    held = dict(memory.memory_tables())
+    version = memory.version
+    snapshot = Store(demo_path).snapshot()
+    assert held[f"cetak_{version}"] == pl.read_parquet(snapshot.files["cetak"]).height
+    counts = pl.read_parquet(snapshot.files["peringatan_harian"])
+    last = pl.read_parquet(snapshot.files["agregat"])["tanggal"].max()
+    kept = counts.filter(pl.col("tingkat") != "desa", pl.col("tanggal") >= last - timedelta(days=MEMORY_DAYS))
+    assert held[f"peringatan_harian_{version}"] == kept.height < counts.height
+
+
+def print_and_warning_cases(db: Database) -> list[tuple[str, str, dict, str | None]]:
+    """(label, query, parameters, kind expected in memory or None) of the print-log and warning questions."""
+    last = db.latest_date()
+    inside, outside = last - timedelta(days=MEMORY_DAYS - 10), last - timedelta(days=70)
+    out = []
+    for level, code in codes(db).items():
+        for name in ("cetak_harian", "blangko_harian", "blangko_wilayah"):
+            out.append((f"{name} {level}", name, {"wilayah": code}, "cetak"))
+        village = level == "desa"
+        for when, day in (("di dalam", inside), ("di luar", outside)):
+            expect = None if village or when == "di luar" else "peringatan_harian"
+            out.append((f"kualitas {level} {when}", "kualitas", {"wilayah": code, "tanggal": day}, expect))
+            for name in ("laporan_harian", "peringatan_terbaru"):
+                params = {"wilayah": code, "dari": day, "sampai": last}
+                out.append((f"{name} {level} {when}", name, params, expect))
+            tingkat = {"tingkat": "kecamatan"} if level in ("nasional", "provinsi", "kabkota") else {}
+            params = {"wilayah": code, "dari": day, "sampai": last, **tingkat}
+            out.append((f"peringatan_ringkas {level} {when}", "peringatan_ringkas", params,
+                        expect if tingkat else None))
+    return out
+
+
+def test_print_log_and_warning_questions_answer_the_same_from_memory(pair) -> None:
+    memory, files = pair
+    memory.wait_for_rollup()
+    for label, name, params, expect in print_and_warning_cases(memory):
+        result = memory.run(name, params)
+        try:
+            assert_frame_equal(result.rows, files.run(name, params).rows, check_exact=True)
+        except AssertionError as exc:
+            raise AssertionError(f"{label}: {exc}") from None
+        snapshot = memory.snapshot()
+        sources = memory._extra_sources(snapshot, _last_day(snapshot, "agregat"), name, result.params)
+        for kind in ("cetak", "peringatan_harian"):
+            in_memory = sources[kind].startswith(f"{MEMORY_DB}.")
+            if kind == expect:
+                assert in_memory, f"{label}: {kind} should come from memory"
+            elif kind == "peringatan_harian" and expect is None:
+                assert not in_memory, f"{label}: {kind} needs rows the memory does not hold"
+
+
+    # the counts are complete, so the questions read them (not the warnings), wherever they are kept
+    cursor = memory.query_cursor("peringatan_ringkas", memory.resolve(
+        "peringatan_ringkas", query_sql("peringatan_ringkas"), {"wilayah": "34"}))
+    assert cursor.execute("SELECT getvariable('versi').peringatan_harian_lengkap").fetchone() == (True,)
+    cursor.close()
 
 
 def test_the_in_memory_rollup_loads_inside_the_sandbox(pair) -> None:
