@@ -80,6 +80,17 @@ def write_json(path: Path | str, payload: object) -> None:
     Path(path).write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
 
 
+class PartFailed(RuntimeError):
+    """A measuring process that ended without its result: its exit code (negative: the signal that
+    killed it, -9 when the kernel ran out of memory), its peak RSS and how long it ran."""
+
+    def __init__(self, module: str, args: Sequence[str], returncode: int, peak_rss_mb: float, seconds: float):
+        killed = " (killed by signal 9: out of memory?)" if returncode == -9 else ""
+        super().__init__(f"{module} {' '.join(args)} failed with exit code {returncode}{killed}")
+        self.summary = {"error": str(self), "exit_code": returncode, "process_peak_rss_mb": peak_rss_mb,
+                        "process_seconds": seconds}
+
+
 def run_module(module: str, args: Sequence[str], env: dict[str, str] | None = None) -> dict:
     """Run `python -m module args --out FILE` in a fresh process and return the JSON it wrote.
 
@@ -97,7 +108,7 @@ def run_module(module: str, args: Sequence[str], env: dict[str, str] | None = No
         process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
         if process.returncode != 0 or not out.exists():
-            raise RuntimeError(f"{module} {' '.join(args)} failed with exit code {process.returncode}")
+            raise PartFailed(module, args, process.returncode, round(usage.ru_maxrss / 1024, 1), round(seconds, 2))
         result = json.loads(out.read_text(encoding="utf-8"))
     result["process_peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
     result["process_seconds"] = round(seconds, 2)

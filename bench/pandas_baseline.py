@@ -34,12 +34,27 @@ RANK_WEEK = 7
 STALE_DAYS = 7
 
 
+REKAM_COLUMNS = ["tanggal", "kode_wilayah", "kode_kecamatan", "wajib_ktp", "sudah_rekam", "prr", "sudah_cetak"]
+CODE_COLUMNS = ("kode_wilayah", "kode_kecamatan")
+
+
 def load(data_dir: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every rekam and cetak file of the current version, read once (what an app caches at start)."""
+    """Every rekam and cetak file of the current version, read once (what an app caches at start).
+
+    The columns the questions use, with region codes as one categorical type (the region master's
+    codes): read as strings, the national village data (92 M rows) did not fit in 24 GB, and the
+    process was killed while loading. So this baseline is leaner than a typical app's."""
+    from pantau.regions import region_table
     from pantau.store import Store
 
     files = Store(data_dir).snapshot().files
-    rekam = pd.concat([pd.read_parquet(f) for f in files["rekam"]], ignore_index=True)
+    codes = pd.CategoricalDtype(sorted(region_table()["kode_wilayah"].to_list()))
+
+    def read(path: str) -> pd.DataFrame:
+        frame = pd.read_parquet(path, columns=REKAM_COLUMNS)
+        return frame.astype({column: codes for column in CODE_COLUMNS})
+
+    rekam = pd.concat([read(f) for f in files["rekam"]], ignore_index=True)
     cetak = pd.concat([pd.read_parquet(f) for f in files["cetak"]], ignore_index=True)
     for frame in (rekam, cetak):
         frame["tanggal"] = pd.to_datetime(frame["tanggal"])  # Parquet dates arrive as Python objects
@@ -73,9 +88,9 @@ def child_level(code: str) -> str:
 def as_of(rekam: pd.DataFrame, wilayah: str, day: pd.Timestamp) -> pd.DataFrame:
     """The rows of each kecamatan's latest report at or before `day`, inside the region."""
     rows = rekam[(rekam["tanggal"] <= day) & inside(rekam["kode_kecamatan"], wilayah)]
-    latest = rows.groupby("kode_kecamatan")["tanggal"].transform("max")
+    latest = rows.groupby("kode_kecamatan", observed=True)["tanggal"].transform("max")
     rows = rows[rows["tanggal"] == latest]
-    return rows[inside(rows["kode_wilayah"], wilayah)]
+    return rows[inside(rows["kode_wilayah"], wilayah)].astype({column: str for column in CODE_COLUMNS})
 
 
 def per_level(rekam: pd.DataFrame, wilayah: str, day: pd.Timestamp, tingkat: str) -> pd.DataFrame:
@@ -140,8 +155,9 @@ def tren(rekam: pd.DataFrame, wilayah: str, day: pd.Timestamp) -> pd.DataFrame:
     """Per day of the last 365: each kecamatan's latest report carried forward, summed."""
     days = pd.date_range(day - timedelta(days=TREN_DAYS), day, freq="D")
     rows = rekam[(rekam["tanggal"] <= day) & inside(rekam["kode_wilayah"], wilayah)]
-    rows = rows.assign(belum_rekam=(rows["wajib_ktp"] - rows["sudah_rekam"]).clip(lower=0))
-    sums = rows.groupby(["tanggal", "kode_kecamatan"])[SUMS].sum()
+    rows = rows.assign(belum_rekam=(rows["wajib_ktp"] - rows["sudah_rekam"]).clip(lower=0),
+                       kode_kecamatan=rows["kode_kecamatan"].cat.remove_unused_categories())
+    sums = rows.groupby(["tanggal", "kode_kecamatan"], observed=True)[SUMS].sum()
     out = pd.DataFrame(index=days)
     for column in SUMS:
         wide = sums[column].unstack("kode_kecamatan")

@@ -72,6 +72,9 @@ def targets(result: dict) -> list[dict]:
             points["payload"]["max_points_per_trace"] <= TARGETS["points_per_trace"])
         rss = result["pages"].get("process_peak_rss_mb") or result["pages"]["peak_rss_mb"]
         add("dashboard peak RSS", "≤ 1.5 GB", f"{rss:,.0f} MB", rss <= TARGETS["dashboard_rss_mb"])
+    for part, failure in result.get("failed", {}).items():
+        add(f"{part} part ran", "completes", f"failed: exit code {failure['exit_code']} after "
+            f"{failure['process_seconds']:,.0f} s at {failure['process_peak_rss_mb']:,.0f} MB peak RSS", False)
     comparison = result.get("pandas", {}).get("comparison", [])
     ratios = [c["speedup"] for c in comparison if c.get("speedup")]
     if ratios:
@@ -111,6 +114,9 @@ def markdown(result: dict) -> str:
         lines += _table(["kind", "rows", "files", "MB"],
                         [[k, store[k]["rows"], store[k]["files"], store[k]["mb"]]
                          for k in ("rekam", "cetak", "peringatan")])
+    for part, failure in result.get("failed", {}).items():
+        lines += ["", f"**Part `{part}` failed**: {failure['error']}; it ran {failure['process_seconds']:,.0f} s "
+                  f"and peaked at {failure['process_peak_rss_mb']:,.0f} MB."]
     if result.get("scopes"):
         lines += ["", "Scopes: " + ", ".join(f"{k} `{v or '(Indonesia)'}`" for k, v in result["scopes"].items())]
     if "queries" in result:

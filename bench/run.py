@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from bench import datasets, report
-from bench.measure import REPO, load_average, run_module, write_json
+from bench.measure import REPO, PartFailed, load_average, run_module, write_json
 from bench.pandas_baseline import QUESTIONS
 
 PARTS = ("queries", "cold", "ingest", "pages", "pandas")
@@ -116,7 +116,10 @@ def _versions() -> dict[str, str]:
     return {"python": platform.python_version(), **{n: metadata.version(n) for n in names}}
 
 
-def run(args: argparse.Namespace) -> dict:
+def run(args: argparse.Namespace, save=lambda result: None) -> dict:
+    """Every part asked for, each in its own process. A part that fails (a process killed for lack
+    of memory, say) is recorded under `failed` and the others still run; `save` gets the result so
+    far after each part, so a run cut short keeps what it measured."""
     parts = [p for p in args.parts.split(",") if p]
     meta = {
         "scale": args.scale,
@@ -145,30 +148,52 @@ def run(args: argparse.Namespace) -> dict:
     scopes = {name: code for name, code in scopes.items() if name in args.scopes.split(",")}
     result["scopes"] = scopes
     scopes_json = json.dumps(scopes)
+    save(result)
+
+    def measured(part: str, module: str, module_args: list[str]) -> dict | None:
+        try:
+            return run_module(module, module_args)
+        except PartFailed as exc:
+            log(f"{part}: {exc}")
+            result.setdefault("failed", {})[part] = exc.summary
+            return None
+
     if "queries" in parts:
         log("queries, warm")
-        result["queries"] = run_module("bench.latency", ["warm", str(data), "--scopes", scopes_json,
-                                                         "--runs", str(args.runs), "--only", args.queries])
+        found = measured("queries", "bench.latency", ["warm", str(data), "--scopes", scopes_json,
+                                                      "--runs", str(args.runs), "--only", args.queries])
+        if found:
+            result["queries"] = found
+        save(result)
     if "cold" in parts:
         log(f"queries, cold ({args.cold_mode})")
-        result["cold"] = run_module("bench.latency", ["cold", str(data), "--scopes", scopes_json,
-                                                      "--mode", args.cold_mode, "--only", args.queries])
+        found = measured("cold", "bench.latency", ["cold", str(data), "--scopes", scopes_json,
+                                                   "--mode", args.cold_mode, "--only", args.queries])
+        if found:
+            result["cold"] = found
+        save(result)
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp:
         if "ingest" in parts:
             log("ingest")
             work = ["--work", str(Path(tmp) / "ingest"), "--levels", args.ingest_levels]
-            prepared = run_module("bench.ingest", ["prepare", str(data), *work])
-            result["ingest"] = run_module("bench.ingest", ["measure", str(data), *work,
-                                                           "--repeats", str(args.ingest_repeats)])
-            result["ingest"]["prepared"] = prepared
+            prepared = measured("ingest", "bench.ingest", ["prepare", str(data), *work])
+            found = prepared and measured("ingest", "bench.ingest", ["measure", str(data), *work,
+                                                                     "--repeats", str(args.ingest_repeats)])
+            if found:
+                result["ingest"] = {**found, "prepared": prepared}
+            save(result)
         if "pages" in parts:
             log("pages")
-            result["pages"] = run_module("bench.pages", [str(data), "--runs", str(args.page_runs)])
+            found = measured("pages", "bench.pages", [str(data), "--runs", str(args.page_runs)])
+            if found:
+                result["pages"] = found
+            save(result)
         if "pandas" in parts:
             log("pandas baseline")
             answers = Path(tmp) / "answers"
-            pandas = run_module("bench.pandas_baseline", [str(data), "--scopes", scopes_json, "--runs",
-                                                          str(args.pandas_runs), "--answers", str(answers)])
+            pandas = measured("pandas", "bench.pandas_baseline", [str(data), "--scopes", scopes_json, "--runs",
+                                                                 str(args.pandas_runs), "--answers", str(answers)])
+        if "pandas" in parts and pandas:
             comparison = compare(data, scopes, answers, pandas["tanggal"])
             warm = {(i["query"], i["scope"]): i.get("warm", {}) for i in result.get("queries", {}).get("items", [])}
             for item, check in zip(pandas["items"], comparison):
@@ -212,12 +237,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.pandas_runs is None:
         args.pandas_runs = min(args.runs, 3) if args.scale == "desa" else args.runs
     started = datetime.now()
-    result = run(args)
-    result["meta"]["seconds"] = round((datetime.now() - started) / timedelta(seconds=1), 1)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{args.scale}-{started:%Y%m%dT%H%M%S}"
+    partial = out / f"{stem}.partial.json"
+    result = run(args, save=lambda so_far: write_json(partial, so_far))
+    result["meta"]["seconds"] = round((datetime.now() - started) / timedelta(seconds=1), 1)
     write_json(out / f"{stem}.json", result)
+    partial.unlink(missing_ok=True)
     text = report.markdown(result)
     (out / f"{stem}.md").write_text(text, encoding="utf-8")
     print(text)
