@@ -5,10 +5,10 @@ resident memory is the dashboard's.
 
 For each page registered in dashboard.py: the first visit (switch_page, then a run), N full reruns
 with query results cached (what a user gets when nothing changed, e.g. a widget that needs no new
-query), and N full reruns with the query cache emptied before each (what a user gets after choosing a
-new region or date: every query of the page runs). The payload is what the script hands to the
-browser: the serialized protobuf of every element in the tree, with Plotly figures and dataframes
-counted separately, and the largest number of points in one Plotly trace.
+query), and N full reruns with the query and figure caches emptied before each (what a user gets
+after choosing a new region or date: every query of the page runs, every figure is built). The payload
+is what the script hands to the browser: the serialized protobuf of every element in the tree, with
+Plotly figures and dataframes counted separately, and the largest number of points in one Plotly trace.
 """
 
 from __future__ import annotations
@@ -143,7 +143,9 @@ def measure(runs: int) -> dict:
             with cached:
                 at.run()
         for _ in range(runs):
-            ui._cached_query.clear()  # as after choosing a new region or date: no result of this page is cached
+            # as after choosing a new region or date: no result of this page is cached, no figure built
+            ui._cached_query.clear()
+            ui._figure.clear()
             with uncached:
                 at.run()
         at.run()  # leave the tree of a cached rerun for the payload

@@ -1,0 +1,74 @@
+"""pantau.ui.figure: a chart is built once for the same inputs and shared by reruns, and built anew
+as soon as any input differs, a frame compared row by row."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+
+from pantau import ui
+
+built: list[int] = []
+
+
+def bars(frame: pl.DataFrame, title: str = "") -> go.Figure:
+    built.append(frame.height)
+    return go.Figure(go.Bar(x=frame["kode"].to_list(), y=frame["nilai"].to_list()), layout=dict(title=title))
+
+
+def lines(frame: pl.DataFrame, title: str = "") -> go.Figure:
+    built.append(frame.height)
+    return go.Figure(go.Scatter(x=frame["kode"].to_list(), y=frame["nilai"].to_list()), layout=dict(title=title))
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    ui._figure.clear()
+    built.clear()
+    yield
+    ui._figure.clear()
+
+
+def frame(rows: int = 3, last: int | None = None) -> pl.DataFrame:
+    values = list(range(rows))
+    if last is not None:
+        values[-1] = last
+    return pl.DataFrame({"kode": [f"33.{i:04d}" for i in range(rows)], "nilai": values})
+
+
+def test_the_same_rows_give_the_same_figure_built_once() -> None:
+    first = ui.figure(bars, frame(), title="Cakupan")
+    again = ui.figure(bars, frame(), title="Cakupan")  # a new frame with the same rows, as a rerun's query gives
+    assert again is first
+    assert built == [3]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        ((frame(last=99),), {"title": "Cakupan"}),  # one value differs
+        ((frame(rows=4),), {"title": "Cakupan"}),  # one row more
+        ((frame().cast({"nilai": pl.Float64}),), {"title": "Cakupan"}),  # the same numbers as another type
+        ((frame(),), {"title": "Peringkat"}),  # another argument
+    ],
+)
+def test_any_different_input_builds_anew(args, kwargs) -> None:
+    first = ui.figure(bars, frame(), title="Cakupan")
+    other = ui.figure(bars, *args, **kwargs)
+    assert other is not first
+    assert len(built) == 2
+
+
+def test_a_large_frame_is_compared_on_every_row() -> None:
+    """Streamlit's own hash samples frames of 50,000 rows or more; one changed row must still count."""
+    big = frame(rows=60_000)
+    first = ui.figure(bars, big)
+    assert ui.figure(bars, frame(rows=60_000)) is first
+    assert ui.figure(bars, frame(rows=60_000, last=-1)) is not first
+    assert built == [60_000, 60_000]
+
+
+def test_two_builders_never_share_a_figure() -> None:
+    assert ui.figure(bars, frame()) is not ui.figure(lines, frame())
+    assert ui.figure(lines, frame()).data[0].type == "scatter"
