@@ -120,7 +120,7 @@ def _boundaries_key(boundaries: geo.Boundaries) -> tuple:
 
 
 @st.cache_resource(
-    ttl=600, max_entries=128, show_spinner=False,
+    ttl=600, max_entries=64, show_spinner=False,
     hash_funcs={pl.DataFrame: _frame_key, "pantau.geo.Boundaries": _boundaries_key},
 )
 def _figure(name: str, args: tuple, kwargs: dict, _builder: Callable[..., go.Figure]) -> go.Figure:
