@@ -119,8 +119,11 @@ def _boundaries_key(boundaries: geo.Boundaries) -> tuple:
     return boundaries.level, str(boundaries.path), stamp, boundaries.attribution, boundaries.unmatched
 
 
+FIGURE_ROWS = 10_000  # a kept figure holds about 0.5 kB per input row (hover text): larger ones are not kept
+
+
 @st.cache_resource(
-    ttl=600, max_entries=64, show_spinner=False,
+    ttl=600, max_entries=32, show_spinner=False,
     hash_funcs={pl.DataFrame: _frame_key, "pantau.geo.Boundaries": _boundaries_key},
 )
 def _figure(name: str, args: tuple, kwargs: dict, _builder: Callable[..., go.Figure]) -> go.Figure:
@@ -129,12 +132,14 @@ def _figure(name: str, args: tuple, kwargs: dict, _builder: Callable[..., go.Fig
 
 def figure(builder: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:
     """`builder(*args, **kwargs)`, built once for the same arguments (frames compared row by row) and
-    then shared by reruns and sessions. Do not mutate.
+    then shared by reruns and sessions, unless its frames hold more than FIGURE_ROWS rows. Do not mutate.
 
     Building a Plotly figure costs tens of milliseconds (validating every property and the template),
     and a page rerun with nothing changed would otherwise rebuild all of them. The figure itself is kept
     (cache_resource): st.cache_data would unpickle a copy, which validates it all over again.
     """
+    if sum(v.height for v in (*args, *kwargs.values()) if isinstance(v, pl.DataFrame)) > FIGURE_ROWS:
+        return builder(*args, **kwargs)
     code = getattr(builder, "__code__", None)
     name = f"{builder.__module__}.{builder.__qualname__}@{code.co_filename if code else ''}"
     return _figure(name, args, kwargs, builder)

@@ -60,13 +60,19 @@ def test_any_different_input_builds_anew(args, kwargs) -> None:
     assert len(built) == 2
 
 
-def test_a_large_frame_is_compared_on_every_row() -> None:
+def test_a_large_frame_is_compared_on_every_row(monkeypatch) -> None:
     """Streamlit's own hash samples frames of 50,000 rows or more; one changed row must still count."""
-    big = frame(rows=60_000)
-    first = ui.figure(bars, big)
+    monkeypatch.setattr(ui, "FIGURE_ROWS", 100_000)
+    first = ui.figure(bars, frame(rows=60_000))
     assert ui.figure(bars, frame(rows=60_000)) is first
     assert ui.figure(bars, frame(rows=60_000, last=-1)) is not first
     assert built == [60_000, 60_000]
+
+
+def test_a_figure_of_many_rows_is_built_every_time_and_not_kept() -> None:
+    rows = ui.FIGURE_ROWS + 1
+    assert ui.figure(bars, frame(rows=rows)) is not ui.figure(bars, frame(rows=rows))
+    assert built == [rows, rows]
 
 
 def test_two_builders_never_share_a_figure() -> None:
