@@ -136,7 +136,10 @@ def payload(at) -> dict:
     }
 
 
-def measure(runs: int, scripts_compiled_once: bool = False) -> dict:
+def measure(runs: int, scripts_compiled_once: bool = False, rollup_loaded: bool = False) -> dict:
+    """`rollup_loaded`: wait, after the first run, until the store version's in-memory rollup is loaded
+    (as bench.latency does for warm queries). Otherwise the first pages measured share the CPU with
+    that load, which starts after the process's first query and takes seconds at national scale."""
     from streamlit.testing.v1 import AppTest
 
     from pantau import ui
@@ -149,6 +152,11 @@ def measure(runs: int, scripts_compiled_once: bool = False) -> dict:
     started = time.perf_counter()
     at.run()
     first_process_run = time.perf_counter() - started
+    rollup_wait = None
+    if rollup_loaded:
+        started = time.perf_counter()
+        ui.database().wait_for_rollup()
+        rollup_wait = round((time.perf_counter() - started) * 1000, 1)
     pages = []
     for file, title in registered_pages():
         at.switch_page(file)
@@ -185,6 +193,7 @@ def measure(runs: int, scripts_compiled_once: bool = False) -> dict:
         "peak_rss_mb": peak_rss_mb(),
         "load_average": [load_before, load_average()],
         "scripts_compiled_once": scripts_compiled_once,
+        "rollup_wait_ms": rollup_wait,
     }
 
 
@@ -195,9 +204,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", required=True)
     parser.add_argument("--compile-once", action="store_true",
                         help="compile each script once, as a server does (AppTest compiles on every run)")
+    parser.add_argument("--rollup-loaded", action="store_true",
+                        help="measure pages once the in-memory rollup is loaded, as bench.latency's warm queries")
     args = parser.parse_args(argv)
     os.environ["PANTAU_DATA_DIR"] = str(Path(args.data_dir).resolve())
-    write_json(args.out, measure(args.runs, scripts_compiled_once=args.compile_once))
+    write_json(args.out, measure(args.runs, scripts_compiled_once=args.compile_once, rollup_loaded=args.rollup_loaded))
 
 
 if __name__ == "__main__":
