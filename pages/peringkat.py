@@ -68,7 +68,6 @@ for card, title, row in ((cards[2], "Terendah", ranked.sort("persen_rekam").row(
                 delta_arrow="off", delta_color="off", border=True)
 
 
-
 def peta(rows: pl.DataFrame, boundaries: geo.Boundaries, scope: str, as_of: date, demo: bool):
     """The choropleth of `rows` inside `scope` (a function of its own, so the map is kept by ui.figure)."""
     return charts.choropleth(rows, boundaries.within(scope), as_of=as_of, attribution=boundaries.attribution, demo=demo)

@@ -135,7 +135,6 @@ else:
         st.markdown(f"**{hasil.teks(target, day)}** {note}")
 
 
-
 def trend_figure(tren: pl.DataFrame, target: float | None, elections: list, projection: pl.DataFrame | None, mode: str,
                  as_of: date, demo: bool) -> go.Figure:
     fig = charts.coverage_trend(tren, target_persen=target, elections=elections, projection=projection, mode=mode,

@@ -141,8 +141,12 @@ def figure(builder: Callable[..., go.Figure], *args: object, **kwargs: object) -
     if sum(v.height for v in (*args, *kwargs.values()) if isinstance(v, pl.DataFrame)) > FIGURE_ROWS:
         return builder(*args, **kwargs)
     code = getattr(builder, "__code__", None)
-    name = f"{builder.__module__}.{builder.__qualname__}@{code.co_filename if code else ''}"
-    return _figure(name, args, kwargs, builder)
+    source = code.co_filename if code else ""
+    try:  # a page edited while the server runs is run anew: its figures must not outlive the old code
+        edited = Path(source).stat().st_mtime_ns
+    except OSError:
+        edited = None
+    return _figure(f"{builder.__module__}.{builder.__qualname__}@{source}:{edited}", args, kwargs, builder)
 
 
 def is_demo(store: Store) -> bool:

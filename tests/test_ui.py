@@ -3,6 +3,8 @@ as soon as any input differs, a frame compared row by row."""
 
 from __future__ import annotations
 
+import os
+
 import plotly.graph_objects as go
 import polars as pl
 import pytest
@@ -78,3 +80,20 @@ def test_a_figure_of_many_rows_is_built_every_time_and_not_kept() -> None:
 def test_two_builders_never_share_a_figure() -> None:
     assert ui.figure(bars, frame()) is not ui.figure(lines, frame())
     assert ui.figure(lines, frame()).data[0].type == "scatter"
+
+
+def test_a_page_function_is_kept_across_runs_and_drawn_anew_once_edited(tmp_path) -> None:
+    """A page's own builder is a new function object on every run: the same file shares its figure,
+    an edited file (Streamlit runs the new code) does not."""
+    page = tmp_path / "contoh.py"
+
+    def page_function(title: str, edited_ns: int):
+        page.write_text(f"def drawn(frame):\n    return go.Figure(layout=dict(title={title!r}))\n", encoding="utf-8")
+        os.utime(page, ns=(edited_ns, edited_ns))
+        namespace: dict = {}
+        exec(compile(page.read_text(encoding="utf-8"), str(page), "exec"), {"go": go}, namespace)
+        return namespace["drawn"]
+
+    first = ui.figure(page_function("Cakupan", 10**18), frame())
+    assert ui.figure(page_function("Cakupan", 10**18), frame()) is first
+    assert ui.figure(page_function("Peringkat", 2 * 10**18), frame()).layout.title.text == "Peringkat"
