@@ -538,12 +538,17 @@ class Database:
         if values.get("tanggal"):
             points.append(values["tanggal"] - timedelta(days=14))
         lo, hi = (values.get("dari"), values.get("sampai")) if name in RANGE_QUERIES else (None, None)
-        sql = """
+        sebelumnya = name == "ringkasan"
+        # constant bounds on code and day, so that the rollup's scan skips the rows of other regions and
+        # days (a join on the prefixes or a semi-join on the days would read every kecamatan row)
+        inside = " OR ".join(f"dalam_wilayah(a.kode_wilayah, $p{i})" for i in range(len(prefixes)))
+        days = [*points, *([lo, hi] if lo and hi else [])]
+        sql = f"""
             WITH kecamatan AS (
                 SELECT a.kode_wilayah, a.tanggal, a.tanggal_laporan, a.unit_lapor_hari_ini
                 FROM stg_agregat AS a
-                JOIN (SELECT unnest($prefixes) AS p) AS t ON starts_with(a.kode_wilayah, t.p)
-                WHERE a.tingkat = 'kecamatan'
+                WHERE a.tingkat = 'kecamatan' AND ({inside})
+                  AND a.tanggal BETWEEN least($awal::DATE, agregat_akhir()) AND $akhir::DATE
             ),
             pada AS (
                 SELECT kode_wilayah, tanggal_laporan
@@ -562,9 +567,18 @@ class Database:
               AND k.tanggal < p.tanggal_laporan AND k.tanggal >= p.tanggal_laporan - INTERVAL 92 DAY
             GROUP BY k.kode_wilayah
         """
-        cursor = self.cursor(reports=())
+        # the rollup in memory when it holds every kecamatan row the question can reach (as for the query)
+        cursor = self.cursor(reports=(), question=(name, values))
         try:
-            params = {"prefixes": prefixes, "points": points, "lo": lo, "hi": hi, "sebelumnya": name == "ringkasan"}
+            params = {
+                **{f"p{i}": prefix for i, prefix in enumerate(prefixes)},
+                "points": points,
+                "lo": lo,
+                "hi": hi,
+                "sebelumnya": sebelumnya,
+                "awal": min(days, default=EARLIEST_DATE) - timedelta(days=92 if sebelumnya else 0),
+                "akhir": max(days, default=LATEST_DATE),
+            }
             return [row[0] for row in cursor.execute(sql, params).fetchall() if row[0] is not None]
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             raise _damaged(exc) from exc
