@@ -50,6 +50,8 @@ MULTI_REGION_QUERIES = frozenset({"tren"})
 RANGE_QUERIES = frozenset({"tren", "laporan_harian"})  # questions over every report in a date range
 REPORT_QUERIES = frozenset({"sasaran"})  # questions about reporting units, which always read the reports
 CETAK_QUERIES = frozenset({"cetak_harian", "blangko_harian", "blangko_wilayah"})
+WARNING_LISTS = frozenset({"peringatan", "peringatan_terbaru"})  # list warnings (the others count them)
+NEWEST_WARNINGS = 200  # the LIMIT of peringatan_terbaru.sql
 DEFAULT_RANGE_DAYS = 365
 RANGE_DAYS = {"sasaran": 14}  # `dari` of the worklist: the trend over two weeks, not a year
 # queries whose `tingkat` is one of a few levels, the first the default (not the child level)
@@ -300,13 +302,15 @@ class Database:
         reports: Iterable[date] | None = None,
         question: tuple[str, Mapping[str, object]] | None = None,
         villages: bool = True,
+        warning_months: tuple[str, str] | None = None,
     ) -> duckdb.DuckDBPyConnection:
         """A cursor bound to one consistent version of the store. The report files (`stg_rekam`)
         are those of the days in `reports` only, or all of them when None: binding a view over
         every report file costs time even when a question needs none of them. `question` (a query's
         name and checked values): the rollup (`stg_agregat`) from the version's in-memory table when
         that holds every row the question can select (`rollup_source`), else from the files.
-        `villages=False`: `rekam_tingkat` without its village part."""
+        `villages=False`: `rekam_tingkat` without its village part. `warning_months` ('YYYY-MM' first and
+        last): the warnings files (`stg_peringatan`) of those months only, or all when None."""
         cursor = self._db.cursor()
         snapshot = self.snapshot()
         last_day = _last_day(snapshot, "agregat")
@@ -318,6 +322,11 @@ class Database:
             files["rekam"] = tuple(by_day[day] for day in sorted(set(reports)) if day in by_day)
         if source != FILES:
             files["agregat"] = ()  # not read through this cursor
+        if warning_months is not None:
+            first, last = warning_months
+            files["peringatan"] = tuple(
+                path for path in files["peringatan"] if first <= _partition_key(path)[:7] <= last
+            )
         for kind, table in extras.items():
             if table != EXTRA_FILES[kind]:
                 files[kind] = ()
@@ -332,7 +341,46 @@ class Database:
         in-memory rollup when it holds every row the query can select, no village part when the
         question stops at kecamatan."""
         days = self.report_days(name, values)
-        return self.cursor(reports=days, question=(name, values), villages=needs_reports(name, values))
+        months = self.warning_months(name, values)
+        return self.cursor(
+            reports=days, question=(name, values), villages=needs_reports(name, values), warning_months=months
+        )
+
+    def warning_months(self, name: str, values: Mapping[str, object]) -> tuple[str, str] | None:
+        """The months ('YYYY-MM', first and last) of the warnings files a question reads, or None for
+        every file. Binding a view over a file costs time even when no row of it is read: a question
+        answered by the warning counts binds none ('', ''); one that lists warnings binds the months
+        of its range, and the 200 newest only those from the day its 200 rows begin (from the counts)."""
+        snapshot = self.snapshot()
+        counted = _warnings_counted(snapshot)
+        if counted and name not in WARNING_LISTS:
+            return ("", "")
+        if values.get("dari") and values.get("sampai"):
+            first, last = values["dari"], values["sampai"]
+        elif values.get("tanggal"):
+            first, last = values["tanggal"] - timedelta(days=7), values["tanggal"]  # kualitas: a week
+        else:
+            return None
+        if name == "peringatan_terbaru" and counted:
+            first = max(first, self._newest_warnings_start(name, values) or first)
+        return (f"{first:%Y-%m}", f"{last:%Y-%m}")
+
+    def _newest_warnings_start(self, name: str, values: Mapping[str, object]) -> date | None:
+        """The day from which the region's days up to `sampai` hold NEWEST_WARNINGS warnings (None: fewer)."""
+        cursor = self.cursor(reports=(), question=(name, values), warning_months=("", ""))
+        try:
+            rows = cursor.execute(
+                "SELECT tanggal, jumlah FROM peringatan_per_hari($wilayah, $dari, $sampai) ORDER BY tanggal DESC",
+                {"wilayah": values["wilayah"], "dari": values["dari"], "sampai": values["sampai"]},
+            ).fetchall()
+        finally:
+            cursor.close()
+        total = 0
+        for day, count in rows:
+            total += count
+            if total >= NEWEST_WARNINGS:
+                return day
+        return None
 
     def rollup_source(self, name: str, values: Mapping[str, object]) -> str:
         """Where a query with checked values reads the rollup now: `FILES` (the view over the files),
@@ -683,6 +731,11 @@ def needs_reports(name: str, values: Mapping[str, object]) -> bool:
         return False
     codes = str(values.get("wilayah", "")).split(",")
     return name in REPORT_QUERIES or values.get("tingkat") == "desa" or any(len(code) > 8 for code in codes)
+
+
+def _partition_key(path: str) -> str:
+    """The value of a file's partition folder (`.../bulan=2024-02/data.parquet` -> '2024-02')."""
+    return os.path.basename(os.path.dirname(path)).split("=", 1)[-1]
 
 
 def _warnings_counted(snapshot: Snapshot) -> bool:
