@@ -102,6 +102,32 @@ _WITHOUT_VILLAGES = """
 # then warns that Arrow output of an execute() result copies the rows once more: a few hundred rows
 # here, far cheaper than the second bind. The warning is silenced for this module only.
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning, module=__name__)
+# report_days: the report dates a question needs, from the rollup's kecamatan rows; "/* dentro */"
+# becomes the region condition over numbered parameters
+_REPORT_DAYS = """
+            WITH kecamatan AS (
+                SELECT a.kode_wilayah, a.tanggal, a.tanggal_laporan, a.unit_lapor_hari_ini
+                FROM stg_agregat AS a
+                WHERE a.tingkat = 'kecamatan' AND (/* dentro */)
+                  AND a.tanggal BETWEEN least($awal::DATE, agregat_akhir()) AND $akhir::DATE
+            ),
+            pada AS (
+                SELECT kode_wilayah, tanggal_laporan
+                FROM kecamatan
+                WHERE tanggal IN (SELECT least(unnest($points::DATE[]), agregat_akhir()))
+            )
+            SELECT tanggal_laporan FROM pada
+            UNION
+            SELECT tanggal FROM kecamatan
+            WHERE unit_lapor_hari_ini > 0 AND tanggal BETWEEN $lo::DATE AND $hi::DATE
+            UNION
+            SELECT max(k.tanggal)
+            FROM kecamatan AS k
+            JOIN pada AS p ON k.kode_wilayah = p.kode_wilayah
+            WHERE $sebelumnya AND k.unit_lapor_hari_ini > 0
+              AND k.tanggal < p.tanggal_laporan AND k.tanggal >= p.tanggal_laporan - INTERVAL 92 DAY
+            GROUP BY k.kode_wilayah
+"""
 _PARAM_IN_SQL = re.compile(r"\$([a-z_]+)")
 _READS_REPORTS = re.compile(r"\b(stg_rekam|rekam_tingkat|rekam_asof)\b")  # the report files, or the macros over them
 _QUERY_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")
@@ -591,30 +617,7 @@ class Database:
         # days (a join on the prefixes or a semi-join on the days would read every kecamatan row)
         inside = " OR ".join(f"dalam_wilayah(a.kode_wilayah, $p{i})" for i in range(len(prefixes)))
         days = [*points, *([lo, hi] if lo and hi else [])]
-        sql = f"""
-            WITH kecamatan AS (
-                SELECT a.kode_wilayah, a.tanggal, a.tanggal_laporan, a.unit_lapor_hari_ini
-                FROM stg_agregat AS a
-                WHERE a.tingkat = 'kecamatan' AND ({inside})
-                  AND a.tanggal BETWEEN least($awal::DATE, agregat_akhir()) AND $akhir::DATE
-            ),
-            pada AS (
-                SELECT kode_wilayah, tanggal_laporan
-                FROM kecamatan
-                WHERE tanggal IN (SELECT least(unnest($points::DATE[]), agregat_akhir()))
-            )
-            SELECT tanggal_laporan FROM pada
-            UNION
-            SELECT tanggal FROM kecamatan
-            WHERE unit_lapor_hari_ini > 0 AND tanggal BETWEEN $lo::DATE AND $hi::DATE
-            UNION
-            SELECT max(k.tanggal)
-            FROM kecamatan AS k
-            JOIN pada AS p ON k.kode_wilayah = p.kode_wilayah
-            WHERE $sebelumnya AND k.unit_lapor_hari_ini > 0
-              AND k.tanggal < p.tanggal_laporan AND k.tanggal >= p.tanggal_laporan - INTERVAL 92 DAY
-            GROUP BY k.kode_wilayah
-        """
+        sql = _REPORT_DAYS.replace("/* dentro */", inside)  # numbered placeholders only, never a value
         # the rollup in memory when it holds every kecamatan row the question can reach (as for the query)
         cursor = self.cursor(reports=(), question=(name, values))
         try:
