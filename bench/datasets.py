@@ -23,7 +23,7 @@ from bench.measure import load_average, peak_rss_mb, write_json
 
 CACHE_ENV = "PANTAU_BENCH_CACHE"
 DEFAULT_CACHE = Path.home() / ".cache" / "pantau-bench"
-FORMAT = 4  # bump when the way a scale is built changes, so old caches are rebuilt (2: rollups, monthly warnings; 3: desa every day; 4: warnings counted)
+FORMAT = 4  # bump when the way a scale is built changes, so old caches are rebuilt (see git log)
 THREE_YEARS = 3 * 365
 
 

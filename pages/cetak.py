@@ -76,22 +76,24 @@ else:
         more = f" dan {low.height - 8} lainnya" if low.height > 8 else ""
         st.warning(f"**{fmt.angka(low.height)} wilayah dengan stok di bawah {threshold} hari:** {names}{more}.")
 
-    st.plotly_chart(charts.print_daily(log, as_of=sampai, demo=ctx.demo), key="cetak_harian")
+    st.plotly_chart(ui.figure(charts.print_daily, log, as_of=sampai, demo=ctx.demo), key="cetak_harian")
     holiday_days = fmt.jumlah(summary.hari_layanan_libur, "hari")
     st.caption(f"Batang oranye: layanan di akhir pekan atau hari libur ({holiday_days} "
                "dalam rentang ini). Hari tanpa laporan cetak dihitung nol.")
     left, right = st.columns(2)
-    left.plotly_chart(charts.requests_vs_printed(raw_log, as_of=sampai, demo=ctx.demo), key="permohonan")
-    right.plotly_chart(charts.service_breakdown(cetak.whole_weeks(raw_log), as_of=sampai, demo=ctx.demo), key="layanan")
+    left.plotly_chart(ui.figure(charts.requests_vs_printed, raw_log, as_of=sampai, demo=ctx.demo), key="permohonan")
+    right.plotly_chart(ui.figure(charts.service_breakdown, cetak.whole_weeks(raw_log), as_of=sampai, demo=ctx.demo),
+                      key="layanan")
     right.caption("Hanya pekan penuh (Senin–Minggu); hari-hari terakhir ada di grafik harian.")
 
 left, right = st.columns(2)
 if tren["prr"].drop_nulls().len():
-    left.plotly_chart(cetak.prr_figure(tren, as_of=sampai, demo=ctx.demo), key="prr")
+    left.plotly_chart(ui.figure(cetak.prr_figure, tren, as_of=sampai, demo=ctx.demo), key="prr")
 else:
     left.info(f"Belum ada angka PRR untuk {ctx.nama_wilayah} pada {period}.")
 if summary.tanggal_terakhir is not None and stock.height:
-    right.plotly_chart(cetak.blangko_figure(log, cover, threshold, as_of=sampai, demo=ctx.demo), key="blangko")
+    right.plotly_chart(ui.figure(cetak.blangko_figure, log, cover, threshold, as_of=sampai, demo=ctx.demo),
+                       key="blangko")
 elif summary.tanggal_terakhir is not None:
     right.info(f"Log cetak {log_name} tidak memuat sisa blangko (kolom `blangko_sisa`).")
 

@@ -81,11 +81,11 @@ if tren is None:
 elif tren.is_empty():
     ui.no_data("Belum ada laporan perekaman dalam 90 hari terakhir untuk grafik sisa belum rekam.")
 elif target is None:
-    st.plotly_chart(charts.coverage_trend(tren, mode="jumlah", elections=[(c["nama_pemilu"], day)], as_of=ctx.tanggal,
-                                          demo=ctx.demo), key="grafik_sisa", theme=None)
+    st.plotly_chart(ui.figure(charts.coverage_trend, tren, mode="jumlah", elections=[(c["nama_pemilu"], day)],
+                              as_of=ctx.tanggal, demo=ctx.demo), key="grafik_sisa", theme=None)
 else:
-    st.plotly_chart(charts.burn_down(tren, target, day, c["nama_pemilu"], pace=laju, as_of=ctx.tanggal, demo=ctx.demo),
-                    key="grafik_sisa", theme=None)
+    st.plotly_chart(ui.figure(charts.burn_down, tren, target, day, c["nama_pemilu"], pace=laju, as_of=ctx.tanggal,
+                              demo=ctx.demo), key="grafik_sisa", theme=None)
 
 st.subheader("Skenario: bagaimana jika laju berubah?")
 print_log = ctx.tingkat in ("nasional", "provinsi", "kabkota")  # print logs are kept per kabupaten/kota

@@ -1,6 +1,6 @@
 """Peringkat wilayah: where the region ranks among its peers, a map and ranked bars of its sub-regions."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import polars as pl
 import streamlit as st
@@ -67,6 +67,12 @@ for card, title, row in ((cards[2], "Terendah", ranked.sort("persen_rekam").row(
     card.metric(title, fmt.persen(row["persen_rekam"]), peringkat.name_with_parent(row, with_parent),
                 delta_arrow="off", delta_color="off", border=True)
 
+
+def peta(rows: pl.DataFrame, boundaries: geo.Boundaries, scope: str, as_of: date, demo: bool):
+    """The choropleth of `rows` inside `scope` (a function of its own, so the map is kept by ui.figure)."""
+    return charts.choropleth(rows, boundaries.within(scope), as_of=as_of, attribution=boundaries.attribution, demo=demo)
+
+
 boundaries, problem = None, None
 if tingkat in geo.FILES:
     try:
@@ -83,16 +89,15 @@ if boundaries is None and tingkat in geo.FILES:
 elif boundaries is None:
     st.caption(f"Peta tersedia untuk tingkat provinsi dan kabupaten/kota; {label} ditampilkan sebagai batang "
                "dan tabel.")
-bars = charts.ranking_bar(rows, target_persen=target, as_of=ctx.tanggal, demo=ctx.demo)
+bars = ui.figure(charts.ranking_bar, rows, target_persen=target, as_of=ctx.tanggal, demo=ctx.demo)
 if boundaries is not None or tingkat == "provinsi":
     map_column, bar_column = st.columns(2)
     with map_column:
         if boundaries is not None:
-            st.plotly_chart(charts.choropleth(rows, boundaries.within(scope), as_of=ctx.tanggal,
-                                              attribution=boundaries.attribution, demo=ctx.demo), key="peta")
+            st.plotly_chart(ui.figure(peta, rows, boundaries, scope, ctx.tanggal, ctx.demo), key="peta")
             st.caption(f"Batas wilayah: {boundaries.attribution or boundaries.path.name}")
         else:
-            st.plotly_chart(charts.tile_grid(rows, as_of=ctx.tanggal, demo=ctx.demo), key="peta_petak")
+            st.plotly_chart(ui.figure(charts.tile_grid, rows, as_of=ctx.tanggal, demo=ctx.demo), key="peta_petak")
     bar_column.plotly_chart(bars, key="batang")
 else:
     st.plotly_chart(bars, key="batang")

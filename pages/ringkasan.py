@@ -44,7 +44,7 @@ def card(column, label: str, value: str, delta: str | None, series: list, help_t
     with column.container(border=True):
         st.metric(label, value, ui.metric_delta(delta), delta_color="inverse" if inverse else "normal", help=help_text)
         if len(series) > 1:
-            st.plotly_chart(charts.sparkline(series), config={"displayModeBar": False}, key=f"spark_{label}")
+            st.plotly_chart(ui.figure(charts.sparkline, series), config={"displayModeBar": False}, key=f"spark_{label}")
 
 
 def change(column: str) -> str | None:
@@ -145,7 +145,8 @@ if ranked.height:
         st.subheader("Lima wilayah terendah")
         lowest = ranked.sort("persen_rekam").head(5)
         st.plotly_chart(
-            charts.ranking_bar(lowest, target_persen=target, as_of=ctx.tanggal, demo=ctx.demo), key="terendah"
+            ui.figure(charts.ranking_bar, lowest, target_persen=target, as_of=ctx.tanggal, demo=ctx.demo),
+            key="terendah",
         )
     with right:
         st.subheader(f"Perubahan sejak {fmt.tanggal(children['tanggal_banding'][0])}")

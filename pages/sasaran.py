@@ -73,7 +73,7 @@ for ext, label, mime, writer in (
         key=f"sasaran_unduh_{ext}",
     )
 
-st.plotly_chart(sasaran.figure(shown, info, as_of=ctx.tanggal), key="grafik_sasaran", theme=None)
+st.plotly_chart(ui.figure(sasaran.figure, shown, info, as_of=ctx.tanggal), key="grafik_sasaran", theme=None)
 table = sasaran.for_display(shown, info)
 right = {name: st.column_config.TextColumn(alignment="right") for name in ("% rekam", "Porsi", "Kumulatif")}
 st.dataframe(

@@ -94,7 +94,8 @@ if ctx.has_data:
             cards[2].metric(f"Kab/kota melapor {fmt.tanggal_pendek(latest['tanggal'])}",
                             fmt.angka(latest["kabkota_melapor"]), border=True)
             units = int(kualitas["unit_total"].sum()) if kualitas.height else None
-            st.plotly_chart(status.reporting_chart(laporan, units, as_of=sampai, demo=ctx.demo), key="status_lapor")
+            st.plotly_chart(ui.figure(status.reporting_chart, laporan, units, as_of=sampai, demo=ctx.demo),
+                            key="status_lapor")
             st.dataframe(laporan, hide_index=True, placeholder="–", column_config={
                 "tanggal": day("Tanggal laporan", format=DAY), "baris": number("Baris", format=COUNT),
                 "kecamatan_melapor": number("Kecamatan melapor", format=COUNT),

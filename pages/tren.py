@@ -1,9 +1,10 @@
 """Tren cakupan: coverage over time for the region and up to 10 compared regions, with the target,
 election days and a projection to the next election at the pace of the last 14 days."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import duckdb
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
@@ -133,14 +134,21 @@ else:
                 else "Laju belum dapat dihitung: tidak ada data 14 hari sebelumnya.")
         st.markdown(f"**{hasil.teks(target, day)}** {note}")
 
-if not tren.is_empty():
+
+def trend_figure(tren: pl.DataFrame, target: float | None, elections: list, projection: pl.DataFrame | None, mode: str,
+                 as_of: date, demo: bool) -> go.Figure:
     fig = charts.coverage_trend(tren, target_persen=target, elections=elections, projection=projection, mode=mode,
-                                as_of=sampai, demo=ctx.demo)
+                                as_of=as_of, demo=demo)
     if mode == "persen":  # keep the target line and its label inside the plot when it is the highest value
         values = [*tren["persen_rekam"].drop_nulls(), *([] if projection is None else projection["persen_rekam"])]
         values += [target] if target is not None and values else []
         pad = max((max(values or [0]) - min(values or [0])) * 0.08, 0.25)
         fig.update_yaxes(range=[min(values) - pad, max(values) + pad] if values else None)
+    return fig
+
+
+if not tren.is_empty():
+    fig = ui.figure(trend_figure, tren, target, elections, projection, mode, sampai, ctx.demo)
     st.plotly_chart(fig, key="grafik_tren", theme=None)
     if c is None:
         st.caption("Belum ada pemilu terjadwal setelah tanggal data: tidak ada proyeksi. Kalender ada di Status data.")

@@ -27,6 +27,7 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -182,22 +183,42 @@ def record(
 
 def entries(store: Store) -> list[Entry]:
     """Every entry of the log, oldest first. A line cut short by a crash (the last one) is skipped."""
+    return list(_read_log(*_log_stamp(store)))
+
+
+def _log_stamp(store: Store) -> tuple[str, int, int]:
+    """The log's path, modification time and size: the log is only ever appended to, so a read is
+    reused until these change (the Status data page reads it on every rerun; it grows with every ingest)."""
     path = log_path(store)
-    if not path.exists():
-        return []
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return str(path), -1, -1
+    return str(path), found.st_mtime_ns, found.st_size
+
+
+@lru_cache(maxsize=4)
+def _read_log(path: str, modified_ns: int, size: int) -> tuple[Entry, ...]:
+    if size < 0:
+        return ()
     found = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         try:
             found.append(Entry(**json.loads(line)))
         except (json.JSONDecodeError, TypeError):
             continue
-    return found
+    return tuple(found)
 
 
 def entries_frame(store: Store) -> pl.DataFrame:
-    """The log as a table for the Status data page, newest first (units counted, not listed)."""
+    """The log as a table for the Status data page, newest first (units counted, not listed). Do not mutate."""
+    return _log_frame(*_log_stamp(store))
+
+
+@lru_cache(maxsize=4)
+def _log_frame(path: str, modified_ns: int, size: int) -> pl.DataFrame:
     rows = [
         {
             "waktu": e.waktu,
@@ -212,7 +233,7 @@ def entries_frame(store: Store) -> pl.DataFrame:
             "versi_sesudah": e.versi_sesudah,
             "membatalkan": e.membatalkan or "",
         }
-        for e in reversed(entries(store))
+        for e in reversed(_read_log(path, modified_ns, size))
     ]
     schema = {
         "waktu": pl.String, "oleh": pl.String, "aksi": pl.String, "jenis": pl.String, "berkas": pl.String,

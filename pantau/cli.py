@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser(
         "agregat",
-        help="bangun ulang ringkasan per wilayah dan hari (agregat, peringatan_harian) dari semua laporan dan peringatan",
+        help="bangun ulang ringkasan per wilayah dan hari (agregat, peringatan_harian) dari laporan dan peringatan",
     )
     worklist = commands.add_parser("sasaran", help="daftar sasaran jemput bola (XLSX, PDF atau CSV) untuk tim lapangan")
     worklist.add_argument("--wilayah", required=True, help="kode wilayah Kemendagri (mis. 33.14)")

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
 
-from babel import dates, numbers
+from babel import Locale, dates, numbers
 
 LOCALE = "id"
+# parsed once: babel parses a locale name and a number pattern on every call otherwise, which is most
+# of the cost of formatting a table or a chart's hover text cell by cell
+_LOCALE = Locale.parse(LOCALE)
 KOSONG = "–"  # en dash for a missing value
 MINUS = "−"  # U+2212: a real minus sign for signed differences
 
@@ -30,14 +34,25 @@ def _decimal(value: float | int | Decimal) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+@lru_cache(maxsize=32)
+def _pattern(pattern: str) -> numbers.NumberPattern:
+    return numbers.parse_pattern(pattern)
+
+
 def _number(value: float | int | Decimal, pattern: str) -> str:
     # half up, as people and spreadsheets round (babel would use the context's half-even)
     with localcontext(rounding=ROUND_HALF_UP):
-        return numbers.format_decimal(_decimal(value), format=pattern, locale=LOCALE)
+        return _pattern(pattern).apply(_decimal(value), _LOCALE)
 
 
 def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+@lru_cache(maxsize=8192)
+def _date(day: date, pattern: str) -> str:
+    # a chart or a table formats the same few hundred days again and again
+    return dates.format_date(day, pattern, locale=_LOCALE)
 
 
 def angka(n: float | int | None) -> str:
@@ -59,7 +74,7 @@ def angka_ringkas(n: float | int | None) -> str:
     if _missing(n):
         return KOSONG
     with localcontext(rounding=ROUND_HALF_UP):
-        text = numbers.format_compact_decimal(_decimal(n), locale=LOCALE, fraction_digits=1)
+        text = numbers.format_compact_decimal(_decimal(n), locale=_LOCALE, fraction_digits=1)
     return text.replace("\xa0", " ")  # babel's no-break space before the unit, as a plain space
 
 
@@ -97,35 +112,35 @@ def tanggal(d: date | datetime | None) -> str:
     """'14 Februari 2024'."""
     if _missing(d):
         return KOSONG
-    return dates.format_date(_as_date(d), "d MMMM y", locale=LOCALE)
+    return _date(_as_date(d), "d MMMM y")
 
 
 def tanggal_pendek(d: date | datetime | None) -> str:
     """'14 Feb 2024'."""
     if _missing(d):
         return KOSONG
-    return dates.format_date(_as_date(d), "d MMM y", locale=LOCALE)
+    return _date(_as_date(d), "d MMM y")
 
 
 def tanggal_bulan(d: date | datetime | None) -> str:
     """Day and short month, for axis ticks: '14 Feb'."""
     if _missing(d):
         return KOSONG
-    return dates.format_date(_as_date(d), "d MMM", locale=LOCALE)
+    return _date(_as_date(d), "d MMM")
 
 
 def bulan_pendek(d: date | datetime | None) -> str:
     """Short month name, for axis ticks: 'Feb', 'Agu'."""
     if _missing(d):
         return KOSONG
-    return dates.format_date(_as_date(d), "MMM", locale=LOCALE)
+    return _date(_as_date(d), "MMM")
 
 
 def hari(d: date | datetime | None) -> str:
     """'Rabu, 14 Februari 2024'."""
     if _missing(d):
         return KOSONG
-    return dates.format_date(_as_date(d), "EEEE, d MMMM y", locale=LOCALE)
+    return _date(_as_date(d), "EEEE, d MMMM y")
 
 
 def hitung_mundur(hari_tersisa: int | None) -> str:
@@ -140,4 +155,4 @@ def hitung_mundur(hari_tersisa: int | None) -> str:
 
 def plotly_separators() -> str:
     """Plotly's layout.separators for the locale: decimal comma, thousands dot (',.')."""
-    return numbers.get_decimal_symbol(LOCALE) + numbers.get_group_symbol(LOCALE)
+    return numbers.get_decimal_symbol(_LOCALE) + numbers.get_group_symbol(_LOCALE)

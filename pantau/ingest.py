@@ -27,6 +27,7 @@ from pantau.store import (
     REKAM_SCHEMA,
     Store,
     StoreError,
+    partition_day,
     partition_path,
 )
 
@@ -732,14 +733,34 @@ def _validate_pemilu(frame: pl.DataFrame, label: str) -> Validated:
 # ---- checks against what is stored, and publishing ----------------------------------------------
 
 
+def _previous_reports(store: Store, first_day: date, kabkota: list[str]) -> pl.DataFrame:
+    """Each regency's latest report before `first_day` (at most HISTORY_DAYS back): every row of it.
+
+    Report files are read newest first until every regency has one, so a store with daily reports
+    reads a file or two, not two months of them (at national village scale, 84,000 rows instead of
+    5.2 million)."""
+    since = first_day - timedelta(days=HISTORY_DAYS)
+    files = [(partition_day(rel), rel) for rel in store.relative_files("rekam")]
+    wanted, found = set(kabkota), []
+    for _, rel in sorted((f for f in files if since <= f[0] < first_day), reverse=True):
+        if not wanted:
+            break
+        frame = store.read(rel)
+        if frame is None:
+            continue
+        frame = frame.filter(pl.col("kode_wilayah").str.slice(0, 5).is_in(sorted(wanted)))
+        if frame.height:
+            found.append(frame)
+            wanted -= set(frame["kode_wilayah"].str.slice(0, 5).unique().to_list())
+    return pl.concat(found, how="vertical_relaxed") if found else pl.DataFrame(schema=REKAM_SCHEMA)
+
+
 def _history_warnings(store: Store, data: Validated) -> pl.DataFrame:
     """A fall in sudah_rekam against each unit's previous report; units of the previous report now missing."""
     new = data.frame
     first_day = new["tanggal"].min()
     kabkota = new["kode_wilayah"].str.slice(0, 5).unique().to_list()
-    stored = store.read_kind("rekam", since=first_day - timedelta(days=HISTORY_DAYS), until=first_day)
-    stored = stored.filter(pl.col("tanggal") < first_day, pl.col("kode_wilayah").str.slice(0, 5).is_in(kabkota))
-    previous = stored.filter(pl.col("tanggal") == pl.col("tanggal").max().over(pl.col("kode_wilayah").str.slice(0, 5)))
+    previous = _previous_reports(store, first_day, kabkota)
     combined = (
         pl.concat([previous.with_columns(pl.lit(None, dtype=pl.Int64).alias(ROW)), new], how="vertical_relaxed")
         .with_columns(kabkota=pl.col("kode_wilayah").str.slice(0, 5))

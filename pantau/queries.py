@@ -50,6 +50,8 @@ MULTI_REGION_QUERIES = frozenset({"tren"})
 RANGE_QUERIES = frozenset({"tren", "laporan_harian"})  # questions over every report in a date range
 REPORT_QUERIES = frozenset({"sasaran"})  # questions about reporting units, which always read the reports
 CETAK_QUERIES = frozenset({"cetak_harian", "blangko_harian", "blangko_wilayah"})
+WARNING_LISTS = frozenset({"peringatan", "peringatan_terbaru"})  # list warnings (the others count them)
+NEWEST_WARNINGS = 200  # the LIMIT of peringatan_terbaru.sql
 DEFAULT_RANGE_DAYS = 365
 RANGE_DAYS = {"sasaran": 14}  # `dari` of the worklist: the trend over two weeks, not a year
 # queries whose `tingkat` is one of a few levels, the first the default (not the child level)
@@ -100,6 +102,32 @@ _WITHOUT_VILLAGES = """
 # then warns that Arrow output of an execute() result copies the rows once more: a few hundred rows
 # here, far cheaper than the second bind. The warning is silenced for this module only.
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning, module=__name__)
+# report_days: the report dates a question needs, from the rollup's kecamatan rows; "/* dentro */"
+# becomes the region condition over numbered parameters
+_REPORT_DAYS = """
+            WITH kecamatan AS (
+                SELECT a.kode_wilayah, a.tanggal, a.tanggal_laporan, a.unit_lapor_hari_ini
+                FROM stg_agregat AS a
+                WHERE a.tingkat = 'kecamatan' AND (/* dentro */)
+                  AND a.tanggal BETWEEN least($awal::DATE, agregat_akhir()) AND $akhir::DATE
+            ),
+            pada AS (
+                SELECT kode_wilayah, tanggal_laporan
+                FROM kecamatan
+                WHERE tanggal IN (SELECT least(unnest($points::DATE[]), agregat_akhir()))
+            )
+            SELECT tanggal_laporan FROM pada
+            UNION
+            SELECT tanggal FROM kecamatan
+            WHERE unit_lapor_hari_ini > 0 AND tanggal BETWEEN $lo::DATE AND $hi::DATE
+            UNION
+            SELECT max(k.tanggal)
+            FROM kecamatan AS k
+            JOIN pada AS p ON k.kode_wilayah = p.kode_wilayah
+            WHERE $sebelumnya AND k.unit_lapor_hari_ini > 0
+              AND k.tanggal < p.tanggal_laporan AND k.tanggal >= p.tanggal_laporan - INTERVAL 92 DAY
+            GROUP BY k.kode_wilayah
+"""
 _PARAM_IN_SQL = re.compile(r"\$([a-z_]+)")
 _READS_REPORTS = re.compile(r"\b(stg_rekam|rekam_tingkat|rekam_asof)\b")  # the report files, or the macros over them
 _QUERY_NAME = re.compile(r"^[a-z][a-z_]{0,40}$")
@@ -300,13 +328,15 @@ class Database:
         reports: Iterable[date] | None = None,
         question: tuple[str, Mapping[str, object]] | None = None,
         villages: bool = True,
+        warning_months: tuple[str, str] | None = None,
     ) -> duckdb.DuckDBPyConnection:
         """A cursor bound to one consistent version of the store. The report files (`stg_rekam`)
         are those of the days in `reports` only, or all of them when None: binding a view over
         every report file costs time even when a question needs none of them. `question` (a query's
         name and checked values): the rollup (`stg_agregat`) from the version's in-memory table when
         that holds every row the question can select (`rollup_source`), else from the files.
-        `villages=False`: `rekam_tingkat` without its village part."""
+        `villages=False`: `rekam_tingkat` without its village part. `warning_months` ('YYYY-MM' first and
+        last): the warnings files (`stg_peringatan`) of those months only, or all when None."""
         cursor = self._db.cursor()
         snapshot = self.snapshot()
         last_day = _last_day(snapshot, "agregat")
@@ -318,6 +348,11 @@ class Database:
             files["rekam"] = tuple(by_day[day] for day in sorted(set(reports)) if day in by_day)
         if source != FILES:
             files["agregat"] = ()  # not read through this cursor
+        if warning_months is not None:
+            first, last = warning_months
+            files["peringatan"] = tuple(
+                path for path in files["peringatan"] if first <= _partition_key(path)[:7] <= last
+            )
         for kind, table in extras.items():
             if table != EXTRA_FILES[kind]:
                 files[kind] = ()
@@ -332,7 +367,46 @@ class Database:
         in-memory rollup when it holds every row the query can select, no village part when the
         question stops at kecamatan."""
         days = self.report_days(name, values)
-        return self.cursor(reports=days, question=(name, values), villages=needs_reports(name, values))
+        months = self.warning_months(name, values)
+        return self.cursor(
+            reports=days, question=(name, values), villages=needs_reports(name, values), warning_months=months
+        )
+
+    def warning_months(self, name: str, values: Mapping[str, object]) -> tuple[str, str] | None:
+        """The months ('YYYY-MM', first and last) of the warnings files a question reads, or None for
+        every file. Binding a view over a file costs time even when no row of it is read: a question
+        answered by the warning counts binds none ('', ''); one that lists warnings binds the months
+        of its range, and the 200 newest only those from the day its 200 rows begin (from the counts)."""
+        snapshot = self.snapshot()
+        counted = _warnings_counted(snapshot)
+        if counted and name not in WARNING_LISTS:
+            return ("", "")
+        if values.get("dari") and values.get("sampai"):
+            first, last = values["dari"], values["sampai"]
+        elif values.get("tanggal"):
+            first, last = values["tanggal"] - timedelta(days=7), values["tanggal"]  # kualitas: a week
+        else:
+            return None
+        if name == "peringatan_terbaru" and counted:
+            first = max(first, self._newest_warnings_start(name, values) or first)
+        return (f"{first:%Y-%m}", f"{last:%Y-%m}")
+
+    def _newest_warnings_start(self, name: str, values: Mapping[str, object]) -> date | None:
+        """The day from which the region's days up to `sampai` hold NEWEST_WARNINGS warnings (None: fewer)."""
+        cursor = self.cursor(reports=(), question=(name, values), warning_months=("", ""))
+        try:
+            rows = cursor.execute(
+                "SELECT tanggal, jumlah FROM peringatan_per_hari($wilayah, $dari, $sampai) ORDER BY tanggal DESC",
+                {"wilayah": values["wilayah"], "dari": values["dari"], "sampai": values["sampai"]},
+            ).fetchall()
+        finally:
+            cursor.close()
+        total = 0
+        for day, count in rows:
+            total += count
+            if total >= NEWEST_WARNINGS:
+                return day
+        return None
 
     def rollup_source(self, name: str, values: Mapping[str, object]) -> str:
         """Where a query with checked values reads the rollup now: `FILES` (the view over the files),
@@ -538,33 +612,24 @@ class Database:
         if values.get("tanggal"):
             points.append(values["tanggal"] - timedelta(days=14))
         lo, hi = (values.get("dari"), values.get("sampai")) if name in RANGE_QUERIES else (None, None)
-        sql = """
-            WITH kecamatan AS (
-                SELECT a.kode_wilayah, a.tanggal, a.tanggal_laporan, a.unit_lapor_hari_ini
-                FROM stg_agregat AS a
-                JOIN (SELECT unnest($prefixes) AS p) AS t ON starts_with(a.kode_wilayah, t.p)
-                WHERE a.tingkat = 'kecamatan'
-            ),
-            pada AS (
-                SELECT kode_wilayah, tanggal_laporan
-                FROM kecamatan
-                WHERE tanggal IN (SELECT least(unnest($points::DATE[]), agregat_akhir()))
-            )
-            SELECT tanggal_laporan FROM pada
-            UNION
-            SELECT tanggal FROM kecamatan
-            WHERE unit_lapor_hari_ini > 0 AND tanggal BETWEEN $lo::DATE AND $hi::DATE
-            UNION
-            SELECT max(k.tanggal)
-            FROM kecamatan AS k
-            JOIN pada AS p ON k.kode_wilayah = p.kode_wilayah
-            WHERE $sebelumnya AND k.unit_lapor_hari_ini > 0
-              AND k.tanggal < p.tanggal_laporan AND k.tanggal >= p.tanggal_laporan - INTERVAL 92 DAY
-            GROUP BY k.kode_wilayah
-        """
-        cursor = self.cursor(reports=())
+        sebelumnya = name == "ringkasan"
+        # constant bounds on code and day, so that the rollup's scan skips the rows of other regions and
+        # days (a join on the prefixes or a semi-join on the days would read every kecamatan row)
+        inside = " OR ".join(f"dalam_wilayah(a.kode_wilayah, $p{i})" for i in range(len(prefixes)))
+        days = [*points, *([lo, hi] if lo and hi else [])]
+        sql = _REPORT_DAYS.replace("/* dentro */", inside)  # numbered placeholders only, never a value
+        # the rollup in memory when it holds every kecamatan row the question can reach (as for the query)
+        cursor = self.cursor(reports=(), question=(name, values))
         try:
-            params = {"prefixes": prefixes, "points": points, "lo": lo, "hi": hi, "sebelumnya": name == "ringkasan"}
+            params = {
+                **{f"p{i}": prefix for i, prefix in enumerate(prefixes)},
+                "points": points,
+                "lo": lo,
+                "hi": hi,
+                "sebelumnya": sebelumnya,
+                "awal": min(days, default=EARLIEST_DATE) - timedelta(days=92 if sebelumnya else 0),
+                "akhir": max(days, default=LATEST_DATE),
+            }
             return [row[0] for row in cursor.execute(sql, params).fetchall() if row[0] is not None]
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             raise _damaged(exc) from exc
@@ -669,6 +734,11 @@ def needs_reports(name: str, values: Mapping[str, object]) -> bool:
         return False
     codes = str(values.get("wilayah", "")).split(",")
     return name in REPORT_QUERIES or values.get("tingkat") == "desa" or any(len(code) > 8 for code in codes)
+
+
+def _partition_key(path: str) -> str:
+    """The value of a file's partition folder (`.../bulan=2024-02/data.parquet` -> '2024-02')."""
+    return os.path.basename(os.path.dirname(path)).split("=", 1)[-1]
 
 
 def _warnings_counted(snapshot: Snapshot) -> bool:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 from PIL import Image, ImageDraw
@@ -18,6 +22,9 @@ from pantau.config import load_settings
 from pantau.ingest import IngestError
 from pantau.queries import Database, QueryError
 from pantau.store import Store, StoreError
+
+if TYPE_CHECKING:  # pantau.geo imports shapely, which only the map needs
+    from pantau import geo
 
 SOURCE = "Sumber: laporan Disdukcapil kabupaten/kota"
 ALL_LABEL = "Semua"
@@ -90,6 +97,56 @@ def query(name: str, **params: object) -> pl.DataFrame:
     if "wilayah" in params:
         clean = tuple(sorted(dict(clean, wilayah=params["wilayah"] or "").items()))
     return _cached_query(name, clean, database().version)
+
+
+def _frame_key(frame: pl.DataFrame) -> bytes:
+    """Every row of a frame, its columns and their types (Streamlit's own hash samples frames of 50,000
+    rows or more, so two frames differing only outside the sample would share a figure)."""
+    key = hashlib.blake2b(repr(frame.schema).encode(), digest_size=16)
+    key.update(repr(frame.shape).encode())
+    if frame.width:
+        key.update(frame.hash_rows(seed=0).to_numpy().tobytes())
+    return key.digest()
+
+
+def _boundaries_key(boundaries: geo.Boundaries) -> tuple:
+    """The boundary file a map is drawn from, by name and modification (its GeoJSON is too big to hash)."""
+    try:
+        found = boundaries.path.stat()
+        stamp = (found.st_mtime_ns, found.st_size)
+    except OSError:
+        stamp = None
+    return boundaries.level, str(boundaries.path), stamp, boundaries.attribution, boundaries.unmatched
+
+
+FIGURE_ROWS = 10_000  # a kept figure holds about 0.5 kB per input row (hover text): larger ones are not kept
+
+
+@st.cache_resource(
+    ttl=600, max_entries=32, show_spinner=False,
+    hash_funcs={pl.DataFrame: _frame_key, "pantau.geo.Boundaries": _boundaries_key},
+)
+def _figure(name: str, args: tuple, kwargs: dict, _builder: Callable[..., go.Figure]) -> go.Figure:
+    return _builder(*args, **kwargs)
+
+
+def figure(builder: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:
+    """`builder(*args, **kwargs)`, built once for the same arguments (frames compared row by row) and
+    then shared by reruns and sessions, unless its frames hold more than FIGURE_ROWS rows. Do not mutate.
+
+    Building a Plotly figure costs tens of milliseconds (validating every property and the template),
+    and a page rerun with nothing changed would otherwise rebuild all of them. The figure itself is kept
+    (cache_resource): st.cache_data would unpickle a copy, which validates it all over again.
+    """
+    if sum(v.height for v in (*args, *kwargs.values()) if isinstance(v, pl.DataFrame)) > FIGURE_ROWS:
+        return builder(*args, **kwargs)
+    code = getattr(builder, "__code__", None)
+    source = code.co_filename if code else ""
+    try:  # a page edited while the server runs is run anew: its figures must not outlive the old code
+        edited = Path(source).stat().st_mtime_ns
+    except OSError:
+        edited = None
+    return _figure(f"{builder.__module__}.{builder.__qualname__}@{source}:{edited}", args, kwargs, builder)
 
 
 def is_demo(store: Store) -> bool:

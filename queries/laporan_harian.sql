@@ -32,14 +32,8 @@ WITH laporan AS (
 ),
 peringatan AS (
     -- the warnings counted per region and day
-    SELECT tanggal, sum(jumlah)::BIGINT AS peringatan
-    FROM stg_peringatan_harian
-    WHERE pakai_peringatan_harian()
-      AND tingkat = tingkat_kode($wilayah)
-      AND kode_wilayah = $wilayah
-      AND bulan BETWEEN bulan_dari($dari) AND bulan_dari($sampai)
-      AND tanggal BETWEEN $dari::DATE AND $sampai::DATE
-    GROUP BY tanggal
+    SELECT tanggal, jumlah AS peringatan
+    FROM peringatan_per_hari($wilayah, $dari, $sampai)
     UNION ALL
     -- a store without the counts: the warnings themselves
     SELECT tanggal, count(*) AS peringatan

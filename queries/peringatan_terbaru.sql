@@ -2,14 +2,7 @@
 -- row per warning, newest report date first), with the region's name; params: $wilayah, $dari, $sampai
 WITH harian AS (
     -- the region's warnings per day, from the counts
-    SELECT tanggal, sum(jumlah) AS jumlah
-    FROM stg_peringatan_harian
-    WHERE pakai_peringatan_harian()
-      AND tingkat = tingkat_kode($wilayah)
-      AND kode_wilayah = $wilayah
-      AND bulan BETWEEN bulan_dari($dari) AND bulan_dari($sampai)
-      AND tanggal BETWEEN $dari::DATE AND $sampai::DATE
-    GROUP BY tanggal
+    SELECT tanggal, jumlah FROM peringatan_per_hari($wilayah, $dari, $sampai)
 ),
 -- the days the 200 newest come from: newest first, until 200 warnings are reached (every day of the
 -- range for a store without the counts). Joined on the day, so that the scan of the warnings is

@@ -100,6 +100,17 @@ def test_a_demo_frame_is_logged_as_demo_without_a_file_hash(store):
     assert (entry.oleh, entry.berkas, entry.sha256, entry.aksi) == ("demo", "demo-rekam", None, "ingest")
 
 
+def test_the_log_is_read_once_until_the_next_change(store, tmp_path):
+    """The Status data page shows the log on every rerun: it is parsed again only after an append."""
+    send(store, tmp_path, "a.csv", A)
+    shown = audit.entries_frame(store)
+    assert audit.entries_frame(store) is shown
+    send(store, tmp_path, "b.csv", B, replace=True)
+    assert audit.entries_frame(store)["aksi"].to_list() == ["replace", "ingest"]
+    assert [e.aksi for e in audit.entries(store)] == ["ingest", "replace"]
+    assert audit.undoable(store).versi_sesudah == "v000002"
+
+
 @pytest.mark.parametrize("check_only", [True, False])
 def test_a_rejected_or_checked_file_logs_nothing(store, tmp_path, check_only):
     send(store, tmp_path, "a.csv", A)

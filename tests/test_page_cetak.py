@@ -188,3 +188,27 @@ def test_store_with_only_a_calendar(monkeypatch, calendar_only_dir):
     at = open_page(monkeypatch, calendar_only_dir)
     assert at.info, "an empty store says so"
     assert not at.metric and not charts(at)
+
+
+def test_charts_are_drawn_anew_when_new_data_changes_them(monkeypatch, tmp_path):
+    """Figures are kept between reruns (ui.figure), but a new store version whose numbers differ
+    shows them: the daily chart after a corrected print report for the last day."""
+    store = Store(tmp_path)
+    start = LATEST - timedelta(days=20)
+    ingest_frame(store, "rekam", pl.concat(list(demo.generate_rekam(start=start, provinces=["34"]))), "rekam-34")
+    log = pl.concat(list(demo.generate_cetak(start=start, provinces=["34"])))
+    ingest_frame(store, "cetak", log, "cetak-34")
+    at = open_dashboard(monkeypatch, tmp_path, PAGE, wilayah="34")
+    assert_ok(at)
+    before = at.get("plotly_chart")[charts(at).index("cetak_harian")].proto.spec
+    assert at.run().get("plotly_chart")[charts(at).index("cetak_harian")].proto.spec == before
+
+    last = log.filter(pl.col("tanggal") == LATEST).sort("kode_wilayah", "layanan").head(1)
+    ingest_frame(store, "cetak", last.with_columns(tercetak=pl.col("tercetak") + 4321), "koreksi", replace=True)
+    at.run()
+    assert_ok(at)
+    after = at.get("plotly_chart")[charts(at).index("cetak_harian")].proto.spec
+    assert after != before
+    total = query(tmp_path, "cetak_harian", wilayah="34", dari=LATEST, sampai=LATEST)
+    tercetak = total.filter(pl.col("layanan") == "semua")["tercetak"][0]
+    assert fmt.angka(tercetak) in after and fmt.angka(tercetak) not in before  # the last day's hover text

@@ -22,7 +22,7 @@ from polars.testing import assert_frame_equal
 from pantau import agregat, demo
 from pantau.agregat import WARNING_LEVELS, sort_warning_counts, summarise_warnings, warning_kind
 from pantau.ingest import ingest_frame
-from pantau.queries import Database
+from pantau.queries import Database, query_sql
 from pantau.store import Store
 
 START, END = date(2024, 9, 1), date(2024, 10, 31)
@@ -199,13 +199,30 @@ def test_a_replaced_day_changes_its_counts(demo_path, tmp_path):
                                      pl.col("kode_wilayah") == kecamatan)
     left = warnings_of(store).filter(pl.col("tanggal") == when, pl.col("kode_kecamatan") == kecamatan).height
     assert left < over and counts["jumlah"].sum() == left
-    assert_frame_equal(
-        counts_of(store).sort(pl.all()),
-        pl.concat([summarise_warnings(pl.read_parquet(p)) for p in store.snapshot().files["peringatan"]]).sort(pl.all()),
-    )
+    recounted = pl.concat([summarise_warnings(pl.read_parquet(p)) for p in store.snapshot().files["peringatan"]])
+    assert_frame_equal(counts_of(store).sort(pl.all()), recounted.sort(pl.all()))
 
 
 def test_rebuild_recounts_every_month(demo_path, tmp_path):
     store = without_counts(demo_path, tmp_path / "data")
     agregat.rebuild(store)
     assert_frame_equal(counts_of(store).sort(pl.all()), counts_of(Store(demo_path)).sort(pl.all()))
+
+
+def test_only_the_warnings_files_a_question_lists_are_bound(demo_path, raw_store):
+    db = Database(Store(demo_path))
+    last = db.latest_date()
+    values = db.resolve("peringatan_terbaru", query_sql("peringatan_terbaru"),
+                        {"wilayah": "34", "dari": START, "sampai": last})
+    per_day = warnings_of(Store(demo_path)).group_by("tanggal").len().sort("tanggal", descending=True)
+    start = per_day.filter(pl.col("len").cum_sum() >= 200)["tanggal"][0]
+    assert db.warning_months("peringatan_terbaru", values) == (f"{start:%Y-%m}", f"{last:%Y-%m}")
+    # questions answered by the counts bind no warnings file; without the counts, those of their range
+    kualitas = db.resolve("kualitas", query_sql("kualitas"), {"wilayah": "34", "tanggal": last})
+    assert db.warning_months("kualitas", kualitas) == ("", "")
+    before = last - timedelta(days=7)
+    assert Database(raw_store).warning_months("kualitas", kualitas) == (f"{before:%Y-%m}", f"{last:%Y-%m}")
+    cursor = db.query_cursor("kualitas", kualitas)
+    bound = cursor.execute("SELECT getvariable('versi').peringatan").fetchone()[0]
+    cursor.close()
+    assert [Path(p).name for p in bound] == ["kosong_peringatan.parquet"]

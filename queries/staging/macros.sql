@@ -39,6 +39,18 @@ CREATE OR REPLACE MACRO perlu_laporan(p_wilayah, p_tingkat) AS
 -- must the warnings themselves be read (a store written before the counts existed)
 CREATE OR REPLACE MACRO pakai_peringatan_harian() AS getvariable('versi').peringatan_harian_lengkap;
 
+-- peringatan_per_hari(p_wilayah, p_dari, p_sampai): one row per day from p_dari to p_sampai with
+-- warnings inside p_wilayah, and how many, from the counts (nothing when they are incomplete)
+CREATE OR REPLACE MACRO peringatan_per_hari(p_wilayah, p_dari, p_sampai) AS TABLE
+    SELECT tanggal, sum(jumlah)::BIGINT AS jumlah
+    FROM stg_peringatan_harian
+    WHERE pakai_peringatan_harian()
+      AND tingkat = tingkat_kode(p_wilayah)
+      AND kode_wilayah = p_wilayah
+      AND bulan BETWEEN bulan_dari(p_dari) AND bulan_dari(p_sampai)
+      AND tanggal BETWEEN p_dari::DATE AND p_sampai::DATE
+    GROUP BY tanggal;
+
 -- does a comma-separated list of region codes hold a village (a four-digit last part)
 CREATE OR REPLACE MACRO ada_desa(p_wilayah) AS
     regexp_matches(p_wilayah, '\.[0-9][0-9][0-9][0-9]');
