@@ -42,6 +42,10 @@ KEEP_VERSIONS = 3
 # KEEP_VERSIONS *and* was replaced long enough ago that no query can still be reading it.
 RETIRE_AFTER_SECONDS = 300
 ROW_GROUP_ROWS = 4096
+# Larger row groups where a question reads a short run of rows from each of many files: DuckDB checks
+# every row group's statistics, ~0.02 ms each, so the warning counts of a kecamatan's villages over a
+# year (13 month files of ~600,000 rows) took 54 ms in 4,096-row groups and 13 ms in 65,536-row groups.
+ROW_GROUP_ROWS_BY_KIND = {"peringatan_harian": 65_536}
 
 REKAM_SCHEMA = {
     "tanggal": pl.Date,
@@ -180,10 +184,10 @@ def write_parquet_atomic(frame: pl.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+def write_parquet(frame: pl.DataFrame, path: Path, row_group_size: int = ROW_GROUP_ROWS) -> None:
     """The store's Parquet settings: zstd, statistics, and row groups small enough that a reader
     looking for one region or one day skips most of a file."""
-    frame.write_parquet(path, compression="zstd", statistics=True, row_group_size=ROW_GROUP_ROWS)
+    frame.write_parquet(path, compression="zstd", statistics=True, row_group_size=row_group_size)
 
 
 def _fsync_file(path: Path) -> None:
@@ -347,7 +351,7 @@ class Store:
                 continue
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_parquet(frame, target)
+            write_parquet(frame, target, ROW_GROUP_ROWS_BY_KIND.get(rel.split("/", 1)[0], ROW_GROUP_ROWS))
             _fsync_file(target)
         _fsync_dir(staging)
         final = self.versions_dir / name

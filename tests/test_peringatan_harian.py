@@ -226,3 +226,16 @@ def test_only_the_warnings_files_a_question_lists_are_bound(demo_path, raw_store
     bound = cursor.execute("SELECT getvariable('versi').peringatan").fetchone()[0]
     cursor.close()
     assert [Path(p).name for p in bound] == ["kosong_peringatan.parquet"]
+
+
+def test_the_counts_are_written_in_large_row_groups(demo_path):
+    """A kecamatan's villages over a year are a short run of rows in each of many month files: DuckDB
+    checks every row group's statistics, so fewer, larger groups make that read cheap."""
+    import pyarrow.parquet as pq
+
+    from pantau.store import ROW_GROUP_ROWS_BY_KIND
+
+    path = Store(demo_path).snapshot().files["peringatan_harian"][-1]
+    meta = pq.ParquetFile(path).metadata
+    assert meta.num_rows > 4096
+    assert meta.num_row_groups == -(-meta.num_rows // ROW_GROUP_ROWS_BY_KIND["peringatan_harian"])
