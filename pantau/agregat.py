@@ -23,12 +23,16 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from pantau.store import AGREGAT_SCHEMA, PERINGATAN_HARIAN_SCHEMA, Store, partition_day
+from pantau.store import AGREGAT_SCHEMA, PERINGATAN_HARIAN_SCHEMA, Store, partition_day, partition_path
 
-PREFIX = "agregat/"
+# files derived from others at every publish (the rollup, the warning counts): never backed up for undo
+DERIVED = ("agregat/", "peringatan_harian/")
 STALE_DAYS = 7
 LEVEL_LENGTHS = {"nasional": 0, "provinsi": 2, "kabkota": 5, "kecamatan": 8}
-LEVEL_ORDER = {level: i for i, level in enumerate(LEVEL_LENGTHS)}
+# the warnings are counted down to villages (a kecamatan's villages over a year are one short run of
+# rows, sorted by code); the coverage rollup stops at kecamatan
+WARNING_LEVELS = {**LEVEL_LENGTHS, "desa": 13}
+LEVEL_ORDER = {level: i for i, level in enumerate(WARNING_LEVELS)}
 
 SUMS = ("wajib_ktp", "sudah_rekam", "belum_rekam", "prr", "sudah_cetak")
 # a kecamatan's state: its latest report, as carried from day to day
@@ -42,7 +46,7 @@ STATE_SCHEMA = {
 
 
 def month_path(day: date) -> str:
-    return f"{PREFIX}bulan={day:%Y-%m}/data.parquet"
+    return partition_path("agregat", day)
 
 
 def _month_start(day: date) -> date:
@@ -175,10 +179,11 @@ def _roll_up(child: pl.DataFrame, level: str) -> pl.DataFrame:
     return grouped
 
 
-def sort_for_storage(frame: pl.DataFrame) -> pl.DataFrame:
-    """Level, then code, then day: a region's days sit together, and so does one level's section."""
+def sort_for_storage(frame: pl.DataFrame, *more: str) -> pl.DataFrame:
+    """Level, then code, then day (then `more`): a region's days sit together, and so does one level's
+    section (for the warning counts: a kecamatan's villages)."""
     order = pl.col("tingkat").replace_strict(LEVEL_ORDER, return_dtype=pl.Int8)
-    return frame.sort(order, "kode_wilayah", "tanggal")
+    return frame.sort(order, "kode_wilayah", "tanggal", *more)
 
 
 def rebuild(store: Store) -> str | None:
@@ -204,17 +209,6 @@ def rebuild(store: Store) -> str | None:
 # warning at level kecamatan, or one without a code) counts there under its own code, as
 # `left(kode_wilayah, n)` does in SQL, so both give the same answers.
 
-WARNINGS_PREFIX = "peringatan_harian/"
-# the warnings are counted down to villages (a kecamatan's villages over a year are one short run of
-# rows, sorted by code); the coverage rollup stops at kecamatan
-WARNING_LEVELS = {**LEVEL_LENGTHS, "desa": 13}
-WARNING_LEVEL_ORDER = {level: i for i, level in enumerate(WARNING_LEVELS)}
-
-
-def warnings_month_path(day: date) -> str:
-    return f"{WARNINGS_PREFIX}bulan={day:%Y-%m}/data.parquet"
-
-
 def warning_kind(aturan: pl.Expr) -> pl.Expr:
     """The rule's text without its particulars: the tail after ';', bracketed parts, and numbers and
     dates (each becomes '…'). The same as `jenis_peringatan` in queries/peringatan_ringkas.sql."""
@@ -224,6 +218,9 @@ def warning_kind(aturan: pl.Expr) -> pl.Expr:
         .str.replace_all(r"[0-9][0-9.,:-]*", "…", literal=False)
         .str.strip_chars(" ")
     )
+
+
+WARNING_KEYS = ("jenis_data", "jenis_peringatan")  # a count's key beyond level, code and day
 
 
 def summarise_warnings(frame: pl.DataFrame) -> pl.DataFrame:
@@ -244,13 +241,7 @@ def summarise_warnings(frame: pl.DataFrame) -> pl.DataFrame:
         .select(list(PERINGATAN_HARIAN_SCHEMA))
         .cast(PERINGATAN_HARIAN_SCHEMA)
     )
-    return sort_warning_counts(rows)
-
-
-def sort_warning_counts(frame: pl.DataFrame) -> pl.DataFrame:
-    """Level, then code, then day: a region's days sit together, and so do a kecamatan's villages."""
-    order = pl.col("tingkat").replace_strict(WARNING_LEVEL_ORDER, return_dtype=pl.Int8)
-    return frame.sort(order, "kode_wilayah", "tanggal", "jenis_data", "jenis_peringatan")
+    return sort_for_storage(rows, *WARNING_KEYS)
 
 
 def plan_warnings(
@@ -266,24 +257,25 @@ def plan_warnings(
     national village snapshot counts its ~13,000 warnings, not the month's ~400,000)."""
     changed = {partition_day(rel): frame for rel, frame in changes.items() if rel.startswith("peringatan/")}
     stored = {partition_day(rel) for rel in store.relative_files("peringatan")}
-    counted = {partition_day(rel) for rel in store.relative_files(WARNINGS_PREFIX.rstrip("/"))}
+    counted = {partition_day(rel) for rel in store.relative_files("peringatan_harian")}
     months = set(changed) | (stored if rebuild else stored - counted)
     out: dict[str, pl.DataFrame | None] = {}
     for month in sorted(months):
-        frame = changed[month] if month in changed else store.read(f"peringatan/bulan={month:%Y-%m}/data.parquet")
+        target = partition_path("peringatan_harian", month)
+        frame = changed[month] if month in changed else store.read(partition_path("peringatan", month))
         if frame is None or not frame.height:
             if month in counted:
-                out[warnings_month_path(month)] = None
+                out[target] = None
             continue
-        previous = store.read(warnings_month_path(month)) if month in changed and days is not None else None
+        previous = store.read(target) if month in changed and days is not None else None
         if previous is None:
-            out[warnings_month_path(month)] = summarise_warnings(frame)
+            out[target] = summarise_warnings(frame)
         else:
             kept = previous.filter(~pl.col("tanggal").is_in(sorted(days)))
             fresh = summarise_warnings(frame.filter(pl.col("tanggal").is_in(sorted(days))))
-            out[warnings_month_path(month)] = sort_warning_counts(pl.concat([kept, fresh], how="vertical_relaxed"))
+            out[target] = sort_for_storage(pl.concat([kept, fresh], how="vertical_relaxed"), *WARNING_KEYS)
     for month in counted - stored - set(changed):  # a count left without its warnings
-        out[warnings_month_path(month)] = None
+        out[partition_path("peringatan_harian", month)] = None
     return out
 
 
@@ -294,7 +286,7 @@ def plan(
     removed when None), so that the new version's rollup matches its reports."""
     changed = {partition_day(rel): frame for rel, frame in changes.items() if rel.startswith("rekam/")}
     stored_days = {partition_day(rel) for rel in store.relative_files("rekam")}
-    rollup_files = {partition_day(rel): rel for rel in store.relative_files(PREFIX.rstrip("/"))}
+    rollup_files = {partition_day(rel): rel for rel in store.relative_files("agregat")}
     has_rollup = (bool(rollup_files) or not stored_days) and not rebuild
     if not changed and has_rollup:
         return {}

@@ -147,7 +147,7 @@ def record(
     manifest = []
     old_root = store.versions_dir / before if before else None
     new_root = store.versions_dir / after
-    changed = {rel: None for rel in changed if not rel.startswith(agregat.PREFIX)}  # derived: recomputed on undo
+    changed = {rel: None for rel in changed if not rel.startswith(agregat.DERIVED)}  # recomputed on undo
     for rel in sorted(changed):
         old = old_root / rel if old_root else None
         existed = bool(old and old.exists())
@@ -323,6 +323,7 @@ def undo(store: Store, actor: str, version: str | int | None = None) -> Entry:
             changes[rel] = pl.read_parquet(kept / "files" / rel) if part["ada_sebelum"] else None
         restored = dict(changes)
         changes.update(agregat.plan(store, changes))  # the rollup follows the restored reports
+        changes.update(agregat.plan_warnings(store, changes))  # and the counts the restored warnings
         after = store.publish(changes)
         changes = restored
         return record(

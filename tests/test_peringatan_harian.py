@@ -20,7 +20,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from pantau import agregat, demo
-from pantau.agregat import WARNING_LEVELS, sort_warning_counts, summarise_warnings, warning_kind
+from pantau.agregat import WARNING_KEYS, WARNING_LEVELS, sort_for_storage, summarise_warnings, warning_kind
 from pantau.ingest import ingest_frame
 from pantau.queries import Database, query_sql
 from pantau.store import Store
@@ -92,7 +92,7 @@ def test_counts_add_up_to_the_warnings_at_every_level(demo_path):
     months = {Path(p).parent.name for p in store.snapshot().files["peringatan"]}
     assert {Path(p).parent.name for p in store.snapshot().files["peringatan_harian"]} == months
     first = pl.read_parquet(store.snapshot().files["peringatan_harian"][0])
-    assert first.equals(sort_warning_counts(first.sample(fraction=1.0, shuffle=True, seed=1)))
+    assert first.equals(sort_for_storage(first.sample(fraction=1.0, shuffle=True, seed=1), *WARNING_KEYS))
     assert first["tingkat"].unique().sort().to_list() == sorted(WARNING_LEVELS)
 
 
@@ -239,3 +239,20 @@ def test_the_counts_are_written_in_large_row_groups(demo_path):
     meta = pq.ParquetFile(path).metadata
     assert meta.num_rows > 4096
     assert meta.num_row_groups == -(-meta.num_rows // ROW_GROUP_ROWS_BY_KIND["peringatan_harian"])
+
+
+def test_undo_recounts_the_warnings_it_restores(demo_path, tmp_path):
+    """The counts are derived like the rollup: not kept for undo, recounted from the restored warnings."""
+    from pantau import audit
+
+    shutil.copytree(demo_path, tmp_path / "data")
+    store = Store(tmp_path / "data")
+    before = counts_of(store)
+    day = pl.read_parquet(store.snapshot().files["rekam"][-1])
+    fixed = day.with_columns(wajib_ktp=pl.max_horizontal("wajib_ktp", pl.col("sudah_rekam") + 1))
+    ingest_frame(store, "rekam", fixed.drop("kode_kecamatan"), "koreksi", replace=True)
+    assert counts_of(store)["jumlah"].sum() < before["jumlah"].sum()
+    entry = audit.entries(store)[-1]
+    assert not any(rel.startswith("peringatan_harian/") for rel in entry.partisi)
+    audit.undo(store, actor="admin@example.org")
+    assert_frame_equal(counts_of(store).sort(pl.all()), before.sort(pl.all()))
