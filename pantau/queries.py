@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import os
 import re
 import threading
 import time
@@ -251,6 +250,7 @@ class Database:
         self._snapshot: Snapshot | None = None
         self._latest: dict[tuple[str, str], date | None] = {}
         self._files_by_day: tuple[str, dict[date, str]] = ("", {})
+        self._counted: tuple[str, bool] = ("", False)  # per version: are the warning counts complete
         self._version_seen: str | None = None
         # per store version: the in-memory rollup table (None: read the files), and when a newer
         # version replaced it (a table goes retire_after_s later: a reader may still hold a cursor)
@@ -351,13 +351,13 @@ class Database:
         if warning_months is not None:
             first, last = warning_months
             files["peringatan"] = tuple(
-                path for path in files["peringatan"] if first <= _partition_key(path)[:7] <= last
+                path for path in files["peringatan"] if first <= f"{partition_day(path):%Y-%m}" <= last
             )
         for kind, table in extras.items():
             if table != EXTRA_FILES[kind]:
                 files[kind] = ()
         trimmed = Snapshot(version=snapshot.version, files=files)
-        self._bind_files(cursor, trimmed, last_day, source, extras, counted=_warnings_counted(snapshot))
+        self._bind_files(cursor, trimmed, last_day, source, extras, counted=self._counts_complete(snapshot))
         if not villages:
             cursor.execute(_WITHOUT_VILLAGES)
         return cursor
@@ -377,8 +377,7 @@ class Database:
         every file. Binding a view over a file costs time even when no row of it is read: a question
         answered by the warning counts binds none ('', ''); one that lists warnings binds the months
         of its range, and the 200 newest only those from the day its 200 rows begin (from the counts)."""
-        snapshot = self.snapshot()
-        counted = _warnings_counted(snapshot)
+        counted = self._counts_complete(self.snapshot())
         if counted and name not in WARNING_LISTS:
             return ("", "")
         if values.get("dari") and values.get("sampai"):
@@ -427,12 +426,16 @@ class Database:
             or values.get("tingkat") in ("kecamatan", "desa")
             or any(len(code) >= 8 for code in codes)
         )
-        if reads_kecamatan:
-            dates = [v for k, v in values.items() if k in DATE_PARAMETERS and isinstance(v, date)]
-            earliest = min(dates, default=last_day) - timedelta(days=REACH_DAYS.get(name, 0))
-            if earliest < last_day - timedelta(days=self.memory_days):
-                return FILES
+        if reads_kecamatan and not self._within_memory_days(last_day, name, values):
+            return FILES
         return self.rollup_table(snapshot, last_day) or FILES
+
+    def _within_memory_days(self, last_day: date, name: str, values: Mapping[str, object]) -> bool:
+        """Does the earliest day a question can read (its earliest date, less how far back it looks)
+        fall within the `memory_days` up to `last_day`, whose dated rows are kept in memory."""
+        dates = [v for k, v in values.items() if k in DATE_PARAMETERS and isinstance(v, date)]
+        earliest = min(dates, default=last_day) - timedelta(days=REACH_DAYS.get(name, 0))
+        return earliest >= last_day - timedelta(days=self.memory_days)
 
     def _extra_sources(
         self, snapshot: Snapshot, last_day: date | None, name: str, values: Mapping[str, object]
@@ -441,16 +444,12 @@ class Database:
         tables once loaded (the warning counts only when the question needs no village rows and no
         day before the kept ones), else the views over the files."""
         out = dict(EXTRA_FILES)
-        if self.rollup_table(snapshot, last_day) is None:
-            return out
-        tables = self._extra_tables.get(snapshot.version, {})
+        tables = self._extra_tables.get(snapshot.version, {})  # filled when the version's load is done
         if tables.get("cetak"):
             out["cetak"] = tables["cetak"]
         codes = str(values.get("wilayah", "")).split(",")
         villages = any(len(code) > 8 for code in codes) or (values.get("tingkat") == "desa" and name != "kualitas")
-        dates = [v for k, v in values.items() if k in DATE_PARAMETERS and isinstance(v, date)]
-        earliest = min(dates, default=last_day) - timedelta(days=REACH_DAYS.get(name, 0))
-        if tables.get("peringatan_harian") and not villages and earliest >= last_day - timedelta(days=self.memory_days):
+        if tables.get("peringatan_harian") and not villages and self._within_memory_days(last_day, name, values):
             out["peringatan_harian"] = tables["peringatan_harian"]
         return out
 
@@ -509,16 +508,7 @@ class Database:
             self._loading_cursor = cursor
             try:
                 if snapshot.files["agregat"] and not self._stopping.is_set():
-                    self._bind_files(cursor, snapshot, last_day, FILES)
-                    empty = f"CREATE OR REPLACE TABLE {table} AS {_MEMORY_ROWS} LIMIT 0"  # noqa: S608 (our name)
-                    cursor.execute(empty, {"mulai": start})
-                    for path in snapshot.files["agregat"]:
-                        if self._stopping.is_set():
-                            raise duckdb.InterruptException("the process is ending")
-                        month = {**snapshot.files, "agregat": (path,)}
-                        self._bind_files(cursor, Snapshot(snapshot.version, month), last_day, FILES)
-                        cursor.execute(f"INSERT INTO {table} {_MEMORY_ROWS}", {"mulai": start})  # noqa: S608 (our name)
-                        cursor.execute(f"CHECKPOINT {MEMORY_DB}")
+                    self._load_table(cursor, snapshot, last_day, "agregat", table, _MEMORY_ROWS, start)
                     result = table
             except duckdb.Error:  # e.g. a damaged file: the queries read the files, and say which one
                 result = None
@@ -551,21 +541,36 @@ class Database:
             if not snapshot.files[kind] or self._stopping.is_set():
                 continue
             try:
-                self._bind_files(cursor, snapshot, last_day, FILES)
-                values = {"mulai": start} if "$mulai" in rows else {}
-                cursor.execute(f"CREATE OR REPLACE TABLE {table} AS {rows} LIMIT 0", values)  # noqa: S608 (our name)
-                for path in snapshot.files[kind]:
-                    if self._stopping.is_set():
-                        raise duckdb.InterruptException("the process is ending")
-                    one = Snapshot(snapshot.version, {**snapshot.files, kind: (path,)})
-                    self._bind_files(cursor, one, last_day, FILES)
-                    cursor.execute(f"INSERT INTO {table} {rows}", values)  # noqa: S608 (our name)
-                    cursor.execute(f"CHECKPOINT {MEMORY_DB}")
+                self._load_table(cursor, snapshot, last_day, kind, table, rows, start)
                 loaded[kind] = table
             except duckdb.Error:
                 with contextlib.suppress(duckdb.Error):
                     _drop_table(cursor, table)
         return loaded
+
+    def _load_table(
+        self,
+        cursor: duckdb.DuckDBPyConnection,
+        snapshot: Snapshot,
+        last_day: date,
+        kind: str,
+        table: str,
+        rows: str,
+        start: date,
+    ) -> None:
+        """Create `table` from `rows` (a SELECT over a kind's files, `$mulai` = `start` if it uses it),
+        one file at a time, each followed by a checkpoint that compresses it: the load never holds
+        more than a file's rows uncompressed. Stops when the process is ending."""
+        values = {"mulai": start} if "$mulai" in rows else {}
+        self._bind_files(cursor, snapshot, last_day, FILES)
+        cursor.execute(f"CREATE OR REPLACE TABLE {table} AS {rows} LIMIT 0", values)  # noqa: S608 (our name)
+        for path in snapshot.files[kind]:
+            if self._stopping.is_set():
+                raise duckdb.InterruptException("the process is ending")
+            one = Snapshot(snapshot.version, {**snapshot.files, kind: (path,)})
+            self._bind_files(cursor, one, last_day, FILES)
+            cursor.execute(f"INSERT INTO {table} {rows}", values)  # noqa: S608 (our name)
+            cursor.execute(f"CHECKPOINT {MEMORY_DB}")
 
     def _retire(self) -> None:
         """Drop the tables of replaced versions whose time is up (called under the guard)."""
@@ -594,10 +599,15 @@ class Database:
                 {"db": MEMORY_DB},
             ).fetchall()
 
+    def _counts_complete(self, snapshot: Snapshot) -> bool:
+        if self._counted[0] != snapshot.version:
+            self._counted = (snapshot.version, _warnings_counted(snapshot))
+        return self._counted[1]
+
     def _report_files(self, snapshot: Snapshot) -> dict[date, str]:
         if self._files_by_day[0] != snapshot.version:
             files = snapshot.files["rekam"]
-            self._files_by_day = (snapshot.version, {_file_day(path): path for path in files})
+            self._files_by_day = (snapshot.version, {partition_day(path): path for path in files})
         return self._files_by_day[1]
 
     def report_days(self, name: str, values: Mapping[str, object]) -> list[date]:
@@ -736,20 +746,10 @@ def needs_reports(name: str, values: Mapping[str, object]) -> bool:
     return name in REPORT_QUERIES or values.get("tingkat") == "desa" or any(len(code) > 8 for code in codes)
 
 
-def _partition_key(path: str) -> str:
-    """The value of a file's partition folder (`.../bulan=2024-02/data.parquet` -> '2024-02')."""
-    return os.path.basename(os.path.dirname(path)).split("=", 1)[-1]
-
-
 def _warnings_counted(snapshot: Snapshot) -> bool:
     """Does every month of warnings have its counts (stg_peringatan_harian) in this version."""
-    months = {os.path.basename(os.path.dirname(p)) for p in snapshot.files["peringatan"]}
-    return months <= {os.path.basename(os.path.dirname(p)) for p in snapshot.files["peringatan_harian"]}
-
-
-def _file_day(path: str) -> date:
-    """The report date of a report file, from its folder (`.../rekam/tanggal=YYYY-MM-DD/data.parquet`)."""
-    return date.fromisoformat(Path(path).parent.name.split("=", 1)[1])
+    months = {partition_day(path) for path in snapshot.files["peringatan"]}
+    return months <= {partition_day(path) for path in snapshot.files["peringatan_harian"]}
 
 
 def _last_day(snapshot: Snapshot, kind: str) -> date | None:
@@ -765,7 +765,7 @@ def _last_day(snapshot: Snapshot, kind: str) -> date | None:
         files = snapshot.files[kind]
     if not files:
         return None
-    return partition_day(str(Path(files[-1]).relative_to(Path(files[-1]).parents[2])))
+    return partition_day(files[-1])
 
 
 def sandbox(cursor: duckdb.DuckDBPyConnection, directories: list[Path]) -> None:
