@@ -59,7 +59,7 @@ def _scales() -> dict[str, Scale]:
         Scale("desa-1prov", "desa", ("33",), three_years, DEMO_END, "stream", "33",
               description="Jawa Tengah (8,563 desa, 10.2% of the nation), desa level, 3 years, streamed by month"),
         Scale("desa", "desa", None, three_years, DEMO_END, "stream", "33", every_day=True,
-              description="all 83,762 desa, a snapshot every day for 3 years (1,096 days: 91.8 M rows), "
+              description="all 83,762 desa, a snapshot every day for 3 years (1,095 days: 91.7 M rows), "
                           "streamed by month"),
     ]
     return {s.name: s for s in scales}

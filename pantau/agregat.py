@@ -25,8 +25,6 @@ import polars as pl
 
 from pantau.store import AGREGAT_SCHEMA, PERINGATAN_HARIAN_SCHEMA, Store, partition_day, partition_path
 
-# files derived from others at every publish (the rollup, the warning counts): never backed up for undo
-DERIVED = ("agregat/", "peringatan_harian/")
 STALE_DAYS = 7
 LEVEL_LENGTHS = {"nasional": 0, "provinsi": 2, "kabkota": 5, "kecamatan": 8}
 # the warnings are counted down to villages (a kecamatan's villages over a year are one short run of

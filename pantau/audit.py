@@ -33,7 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from pantau import agregat
-from pantau.store import Store, StoreError
+from pantau.store import DERIVED_KINDS, Store, StoreError
 
 ACTIONS = ("ingest", "replace", "undo")
 LOG_NAME = "audit.jsonl"
@@ -147,7 +147,8 @@ def record(
     manifest = []
     old_root = store.versions_dir / before if before else None
     new_root = store.versions_dir / after
-    changed = {rel: None for rel in changed if not rel.startswith(agregat.DERIVED)}  # recomputed on undo
+    derived = tuple(f"{kind}/" for kind in DERIVED_KINDS)  # recomputed on undo
+    changed = {rel: None for rel in changed if not rel.startswith(derived)}
     for rel in sorted(changed):
         old = old_root / rel if old_root else None
         existed = bool(old and old.exists())

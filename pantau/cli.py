@@ -15,7 +15,7 @@ import polars as pl
 
 from pantau import audit, fmt, ingest, queries, regions
 from pantau.config import ConfigError, load_settings
-from pantau.store import Store, StoreError
+from pantau.store import DERIVED_KINDS, Store, StoreError
 
 PROG = "python -m pantau"
 
@@ -237,7 +237,7 @@ def _run_check(store: Store, args: argparse.Namespace) -> int:
                 "Pulihkan berkas itu dari cadangan, atau kirim ulang data tanggal tersebut dengan --replace.",
                 file=sys.stderr,
             )
-            if any("/agregat/" in path or "/peringatan_harian/" in path for path, _ in damaged):
+            if any(f"/{kind}/" in path for path, _ in damaged for kind in DERIVED_KINDS):
                 print(
                     "Berkas agregat dan peringatan_harian dapat dibangun ulang dari laporan dan peringatan: "
                     "python -m pantau agregat",

@@ -371,7 +371,7 @@ def generate_rekam(
     all units of a regency are present or absent together. Deterministic for the same arguments;
     `provinces` restricts to those province codes without changing their figures. `every_day`
     makes every regency report every calendar day (the benchmark's full scale: 83,762 villages x
-    1,096 days = 92 M rows), with the same figures on the days the realistic calendar has.
+    1,095 days = 92 M rows), with the same figures on the days the realistic calendar has.
     """
     if level not in LEVELS:
         raise ValueError(f"level harus salah satu dari {LEVELS}, bukan {level!r}")

@@ -25,8 +25,8 @@ import polars as pl
 
 from pantau import regions
 from pantau.config import REPO_ROOT
+from pantau.store import DERIVED_KINDS, Snapshot, Store, StoreError, partition_day
 from pantau.store import KINDS as STORE_KINDS
-from pantau.store import Snapshot, Store, StoreError, partition_day
 
 QUERY_DIR = REPO_ROOT / "queries"
 STAGING = (
@@ -809,7 +809,7 @@ def _damaged(exc: Exception) -> StoreError:
     """A Parquet read failure as a message for the user, naming the file when DuckDB did."""
     damaged = _DAMAGED_FILE.search(str(exc))
     which = f" ({damaged.group(0)})" if damaged else ""
-    if damaged and ("/agregat/" in damaged.group(0) or "/peringatan_harian/" in damaged.group(0)):
+    if damaged and any(f"/{kind}/" in damaged.group(0) for kind in DERIVED_KINDS):
         remedy = "lalu bangun ulang ringkasan per wilayah dengan `python -m pantau agregat`."
     else:
         remedy = "lalu pulihkan dari cadangan atau kirim ulang data tanggal itu dengan --replace."

@@ -36,6 +36,9 @@ import polars as pl
 from pantau import regions
 
 KINDS = ("rekam", "cetak", "peringatan", "pemilu", "agregat", "peringatan_harian")
+# kinds derived from the others at every publish (`python -m pantau agregat` rebuilds them): never kept
+# for undo, recomputed instead
+DERIVED_KINDS = ("agregat", "peringatan_harian")
 KEEP_VERSIONS = 3
 # A reader lists a version's files and opens them moments later; a query ends within a minute
 # (queries.QUERY_TIMEOUT_S). So a version is removed only when it is beyond the newest
