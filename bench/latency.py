@@ -6,8 +6,9 @@
     python -m bench.latency one DATA_DIR --query NAME --wilayah CODE --tanggal DATE --out FILE  (one cold run)
 
 Every query gets the parameters the dashboard gives it: `wilayah` and an explicit `tanggal` (the latest
-report date); the runner fills in the rest (`dari` = `sampai` - 365 days, `banding` = `tanggal` - 7
-days, `tingkat` = the children's level). `(latest_date)` is the one query the frame runs outside the
+report date); the runner fills in the rest as for the dashboard (`dari` = `sampai` - 365 days, but 14
+days for `sasaran` and the newest day for the `peringatan` export, `banding` = `tanggal` - 7 days,
+`tingkat` = the children's level, `jumlah` = 20). `(latest_date)` is the one query the frame runs outside the
 cache on every rerun of every page (`Database.latest_date`).
 """
 

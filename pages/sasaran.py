@@ -39,16 +39,15 @@ jumlah = size.slider(
 ui.url_set("tingkat", tingkat if tingkat != levels[0] else None)
 ui.url_set("jumlah", jumlah if jumlah != sasaran.DEFAULT_TOP else None)
 
-rows = ui.query("sasaran", **ctx.params(tingkat=tingkat))
-if rows.is_empty():
+shown = ui.query("sasaran", **ctx.params(tingkat=tingkat, jumlah=jumlah))
+if shown.is_empty():
     ui.no_data(f"Belum ada laporan perekaman untuk {ctx.nama_wilayah} sampai {fmt.tanggal(ctx.tanggal)}.")
     st.caption(ui.footnote(ctx))
     st.stop()
-info = sasaran.lembar(rows, ctx.wilayah, tingkat, demo=ctx.demo)
-shown = sasaran.top(rows, jumlah)
+info = sasaran.lembar(shown, ctx.wilayah, tingkat, demo=ctx.demo)
 
-whole = rows.filter(rows["tingkat"] == "kecamatan").height if tingkat == "desa" else 0
-if whole == rows.height:
+whole = info.unit_kecamatan if tingkat == "desa" else 0
+if whole == info.jumlah_unit:
     st.info("Data desa belum tersedia: laporan wilayah ini masih tingkat kecamatan, jadi daftar berisi kecamatan.")
 elif whole:
     st.caption(

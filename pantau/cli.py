@@ -199,17 +199,16 @@ def _run_sasaran(store: Store, args: argparse.Namespace) -> int:
     if args.jumlah < 0:
         raise UsageError("--jumlah tidak boleh negatif (0 = semua unit).")
     params = {"wilayah": args.wilayah, "tanggal": args.tanggal, "tingkat": args.tingkat}
-    result = queries.Database(store).run("sasaran", {k: v for k, v in params.items() if v})
-    rows = result.rows
+    result = queries.Database(store).run("sasaran", {**{k: v for k, v in params.items() if v}, "jumlah": args.jumlah})
+    shown = result.rows
     nama = regions.name_of(result.params["wilayah"]) or "Indonesia"
-    if rows.is_empty():
+    if shown.is_empty():
         print(
             f"Belum ada laporan perekaman untuk {nama} sampai {fmt.tanggal(result.params['tanggal'])}.", file=sys.stderr
         )
         return 1
     demo = (store.data_dir / "DEMO").exists()
-    info = sasaran.lembar(rows, result.params["wilayah"], result.params["tingkat"], demo=demo)
-    shown = sasaran.top(rows, args.jumlah)
+    info = sasaran.lembar(shown, result.params["wilayah"], result.params["tingkat"], demo=demo)
     writer = {"xlsx": sasaran.to_xlsx, "pdf": sasaran.to_pdf, "csv": sasaran.to_csv}[args.format]
     content = writer(shown, info)
     try:
@@ -217,7 +216,7 @@ def _run_sasaran(store: Store, args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"Tidak dapat menulis {args.out}: {exc.strerror or exc}.") from None
     print(
-        f"{fmt.angka(shown.height)} dari {fmt.jumlah(rows.height, 'unit')} ({info.satuan}) {nama}, data per "
+        f"{fmt.angka(shown.height)} dari {fmt.jumlah(info.jumlah_unit, 'unit')} ({info.satuan}) {nama}, data per "
         f"{fmt.tanggal(info.tanggal)}, memuat {fmt.persen(shown['porsi_kumulatif'][-1])} belum rekam: "
         f"ditulis ke {args.out}"
     )

@@ -40,7 +40,7 @@ STAGING = (
     "stg_agregat",
     "macros",
 )
-PARAMETERS = ("wilayah", "tanggal", "dari", "sampai", "tingkat", "banding")
+PARAMETERS = ("wilayah", "tanggal", "dari", "sampai", "tingkat", "banding", "jumlah")
 DATE_PARAMETERS = ("tanggal", "dari", "sampai", "banding")
 MAX_REGIONS = 11
 EARLIEST_DATE = date(1990, 1, 1)
@@ -52,9 +52,12 @@ CETAK_QUERIES = frozenset({"cetak_harian", "blangko_harian", "blangko_wilayah"})
 WARNING_LISTS = frozenset({"peringatan", "peringatan_terbaru"})  # list warnings (the others count them)
 NEWEST_WARNINGS = 200  # the LIMIT of peringatan_terbaru.sql
 DEFAULT_RANGE_DAYS = 365
-RANGE_DAYS = {"sasaran": 14}  # `dari` of the worklist: the trend over two weeks, not a year
+RANGE_DAYS = {"sasaran": 14, "peringatan": 0}  # the worklist's trend: two weeks; the warning export: the newest day
 # queries whose `tingkat` is one of a few levels, the first the default (not the child level)
 LEVEL_CHOICES = {"sasaran": ("desa", "kecamatan")}
+# `jumlah`: how many rows of a ranked list (0 = all); the default is the dashboard's
+DEFAULT_TOP = 20
+MAX_TOP = 1_000_000
 QUERY_TIMEOUT_S = 60.0  # a dashboard query takes well under a second; one running a minute is stuck
 # The current version's rollup is also kept in DuckDB tables of an in-memory database (MEMORY_DB):
 # every row of the levels nasional, provinsi and kabkota, and the kecamatan rows of the MEMORY_DAYS
@@ -203,6 +206,21 @@ def parse_tingkat(raw: object) -> str | None:
     if raw not in regions.LEVELS:
         raise QueryError(f"Parameter tingkat harus salah satu dari: {', '.join(regions.LEVELS)}.")
     return str(raw)
+
+
+def parse_jumlah(raw: object) -> int | None:
+    """A count of rows, 0 = all; None when empty."""
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(str(raw).strip()) if not isinstance(raw, int) else raw
+    except ValueError:
+        value = -1
+    if isinstance(raw, bool) or not 0 <= value <= MAX_TOP:
+        raise QueryError(
+            f"Parameter jumlah harus bilangan bulat 0 sampai 1.000.000 (0 = semua), bukan {str(raw)[:40]!r}."
+        )
+    return value
 
 
 def child_level(code: str) -> str:
@@ -694,6 +712,8 @@ class Database:
                 raise QueryError(f"Parameter tingkat untuk kueri {name} harus salah satu dari: {', '.join(choices)}.")
         if regions.LEVELS.index(values["tingkat"]) < regions.LEVELS.index(regions.level_of(wilayah.split(",")[0])):
             raise QueryError("Parameter tingkat harus sama dengan atau di bawah tingkat wilayah yang dipilih.")
+        jumlah = parse_jumlah(given.get("jumlah"))
+        values["jumlah"] = DEFAULT_TOP if jumlah is None else jumlah
         return {name: values[name] for name in wanted}
 
     def run(self, name: str, params: Mapping[str, object] | None = None) -> Result:

@@ -1,6 +1,7 @@
 """Sasaran jemput bola: the outreach worklist of a region, as shown, as a spreadsheet and as a printable list.
 
-The input is the `sasaran` query (one row per unit, most belum rekam first). `Lembar` holds what every
+The input is the `sasaran` query (one row per unit, most belum rekam first, the first `jumlah` only,
+with the whole list's size in every row). `Lembar` holds what every
 output repeats (region, data date, comparison date, level, source); `for_export` gives the rows with
 Indonesian headers (numbers stay numbers) for CSV/XLSX; `to_pdf` lays the list out on landscape A4
 pages for a field team, with a blank "Catatan tim / jadwal" column to write in, the header row
@@ -19,10 +20,10 @@ from pathlib import Path
 import plotly.graph_objects as go
 import polars as pl
 
-from pantau import charts, export, fmt, regions
+from pantau import charts, export, fmt, queries, regions
 
 LEVELS = ("desa", "kecamatan")
-DEFAULT_TOP = 20
+DEFAULT_TOP = queries.DEFAULT_TOP  # units listed unless asked otherwise (the query's `jumlah`)
 SOURCE = "Sumber: laporan Disdukcapil kabupaten/kota"
 WHOLE_KECAMATAN = "(seluruh kecamatan)"
 NOTES = "Catatan tim / jadwal"
@@ -40,6 +41,7 @@ class Lembar:
     tingkat: str  # 'desa' or 'kecamatan'
     jumlah_unit: int  # units in the whole list (before the top N)
     belum_rekam_wilayah: int  # the region's belum rekam: the base of every share
+    unit_kecamatan: int = 0  # units of the whole list that are a kecamatan reported whole
     demo: bool = False
 
     @property
@@ -69,10 +71,13 @@ class Lembar:
 
 
 def lembar(rows: pl.DataFrame, wilayah: str, tingkat: str, demo: bool = False) -> Lembar:
-    """The Lembar of a full `sasaran` result (all units, not only the top N). A desa-level list whose
-    units are all kecamatan (no report split by village yet) is labelled as the kecamatan list it is."""
+    """The Lembar of a `sasaran` result: the whole list's size comes from the query's columns
+    (`jumlah_unit`, `unit_kecamatan`, `belum_rekam_wilayah`), whatever `jumlah` it ran with. A desa-level
+    list whose units are all kecamatan (no report split by village yet) is labelled as the kecamatan list
+    it is."""
     first = rows.row(0, named=True) if rows.height else {}
-    if tingkat == "desa" and rows.height and (rows["tingkat"] == "kecamatan").all():
+    units = first.get("jumlah_unit") or 0
+    if tingkat == "desa" and units and first.get("unit_kecamatan") == units:
         tingkat = "kecamatan"
     return Lembar(
         kode_wilayah=wilayah,
@@ -80,15 +85,11 @@ def lembar(rows: pl.DataFrame, wilayah: str, tingkat: str, demo: bool = False) -
         tanggal=first.get("tanggal"),
         tanggal_dari=first.get("tanggal_dari"),
         tingkat=tingkat,
-        jumlah_unit=rows.height,
-        belum_rekam_wilayah=int(rows["belum_rekam"].sum() or 0) if rows.height else 0,
+        jumlah_unit=units,
+        belum_rekam_wilayah=first.get("belum_rekam_wilayah") or 0,
+        unit_kecamatan=first.get("unit_kecamatan") or 0,
         demo=demo,
     )
-
-
-def top(rows: pl.DataFrame, jumlah: int | None) -> pl.DataFrame:
-    """The first `jumlah` units (all when None or 0); the query already ranks them."""
-    return rows.head(jumlah) if jumlah else rows
 
 
 def unit_name(rows: pl.DataFrame) -> list[str]:

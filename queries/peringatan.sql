@@ -1,5 +1,6 @@
 -- one row per validation warning kept for reports from $dari to $sampai inside $wilayah, newest
--- first, with the region's name; params: $wilayah, $dari, $sampai
+-- first, with the region's name; params: $wilayah, $dari, $sampai (by default both the newest report
+-- date: an export of the day's warnings; a year of a whole nation is millions of rows)
 SELECT
     p.tanggal,
     p.jenis_data,

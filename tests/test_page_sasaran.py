@@ -128,7 +128,18 @@ def test_xlsx_download_content(demo_dir, monkeypatch):
 
     rows = run_query(Store(demo_dir), "sasaran", {"wilayah": "34.02"})
     info = sasaran.lembar(rows, "34.02", "desa", demo=True)
-    sheet = openpyxl.load_workbook(io.BytesIO(sasaran.to_xlsx(sasaran.top(rows, 20), info))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(sasaran.to_xlsx(rows, info))).active
     assert sheet["A1"].value == "Sasaran jemput bola: Kabupaten Bantul (34.02)"
     assert "DATA DEMO" in sheet["A5"].value
     assert [sheet.cell(r, 2).value for r in range(8, 28)] == rows["kode_wilayah"].head(20).to_list()
+
+
+def test_top_five_of_a_long_list_counts_the_whole_list(demo_dir, monkeypatch):
+    # the query returns the five rows shown; the sentence and the shares still speak of every village
+    at = open_page(monkeypatch, demo_dir, wilayah="34.02", jumlah="5")
+    every = run_query(Store(demo_dir), "sasaran", {"wilayah": "34.02", "jumlah": 0})
+    table = at.dataframe[0].value
+    assert table["Kode"].tolist() == every["kode_wilayah"].head(5).to_list()
+    assert table["Kumulatif"].tolist() == [fmt.persen(v) for v in every["porsi_kumulatif"].head(5)]
+    assert f"5 dari {fmt.jumlah(every.height, 'desa/kelurahan')}" in texts(at)
+    assert fmt.jumlah(int(every["belum_rekam"].sum()), "penduduk") in texts(at)

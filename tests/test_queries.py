@@ -766,6 +766,17 @@ def test_peringatan(db, wilayah, dari, expected):
     assert set(rows["jenis_data"]) == {"rekam"}
 
 
+def test_peringatan_defaults_to_the_newest_report_date(db):
+    params = db.run("peringatan", {"wilayah": "33"}).params
+    assert params["dari"] == params["sampai"] == db.latest_date() == D("2024-01-20")
+    # a given `sampai` alone: that day's warnings (two with the 19 January report), not a year's
+    rows = db.run("peringatan", {"wilayah": "33", "sampai": "2024-01-19"}).rows
+    assert rows.select("tanggal", "kode_wilayah").rows() == [
+        (D("2024-01-19"), "33.14.01"),
+        (D("2024-01-19"), "33.14.03"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("wilayah", "tingkat", "expected"),
     [
@@ -1143,7 +1154,7 @@ SMOKE = {
     "kalender_lengkap": {"wilayah": "33.14"},
     "kualitas": {"wilayah": "33"},
     "laporan_harian": {"wilayah": "33"},
-    "peringatan": {"wilayah": "33"},
+    "peringatan": {"wilayah": "33", "dari": "2024-01-01"},
     "peringatan_ringkas": {"wilayah": "33"},
     "peringatan_terbaru": {"wilayah": ""},
     "peringkat": {"wilayah": "33"},
@@ -1159,4 +1170,4 @@ def test_every_query_runs_on_the_fixture(db, name):
     assert name in SMOKE, f"queries/{name}.sql has no smoke test here"
     result = db.run(name, SMOKE[name])
     assert result.rows.height > 0
-    assert set(result.params) <= {"wilayah", "tanggal", "dari", "sampai", "tingkat", "banding"}
+    assert set(result.params) <= {"wilayah", "tanggal", "dari", "sampai", "tingkat", "banding", "jumlah"}

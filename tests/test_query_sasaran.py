@@ -118,3 +118,32 @@ def test_only_kecamatan_or_desa(db, tingkat):
 def test_level_above_the_region_is_refused(db):
     with pytest.raises(QueryError, match="di bawah"):
         db.run("sasaran", {"wilayah": "33.14.01.2001", "tingkat": "kecamatan"})
+
+
+@pytest.mark.parametrize("tingkat", ["desa", "kecamatan"])
+def test_first_jumlah_units_keep_the_whole_lists_shares_and_size(db, tingkat):
+    params = {"wilayah": "33", "tanggal": "2024-01-20", "dari": "2024-01-10", "tingkat": tingkat}
+    every = db.run("sasaran", {**params, "jumlah": 0}).rows
+    first = db.run("sasaran", {**params, "jumlah": 2}).rows
+    assert first.height == 2 and every.height > 2
+    assert first.drop("jumlah_unit", "unit_kecamatan", "belum_rekam_wilayah").equals(
+        every.head(2).drop("jumlah_unit", "unit_kecamatan", "belum_rekam_wilayah")
+    )  # shares of the whole region, the comparison date's figures of the listed units
+    size = first.select("jumlah_unit", "unit_kecamatan", "belum_rekam_wilayah").unique()
+    assert size.rows() == [
+        (every.height, every.filter(every["tingkat"] == "kecamatan").height, every["belum_rekam"].sum())
+    ]
+    assert db.run("sasaran", {**params, "jumlah": every.height + 5}).rows.equals(every)
+
+
+def test_jumlah_defaults_to_the_dashboards_twenty(db, tmp_path):
+    from pantau import queries
+
+    result = db.run("sasaran", {"wilayah": "33"})
+    assert result.params["jumlah"] == queries.DEFAULT_TOP == 20
+
+
+@pytest.mark.parametrize("jumlah", [-1, "dua", "1.5", 10**7, True])
+def test_bad_jumlah_is_refused(db, jumlah):
+    with pytest.raises(QueryError, match="jumlah"):
+        db.run("sasaran", {"wilayah": "33", "jumlah": jumlah})
