@@ -213,6 +213,7 @@ def blangko_figure(cetak_frame: pl.DataFrame, cover: Cover, threshold_days: int,
 def stock_table(stocks: pl.DataFrame) -> pl.DataFrame:
     """A blangko_cover frame for display, lowest cover first, with a 'catatan' of what to act on."""
     notes = [
+        pl.when(pl.col("hari_cukup") <= 0).then(pl.lit("stok habis")),
         pl.when(pl.col("di_bawah_batas")).then(pl.lit("di bawah batas")),
         pl.when(pl.col("hari_cukup").is_null()).then(pl.lit("tidak mencetak 14 hari")),
         pl.when(pl.col("laporan_usang")).then(pl.lit("laporan lebih dari 7 hari")),

@@ -145,7 +145,7 @@ def test_total_cover_sums_stocks_and_paces():
 def test_stock_table_notes():
     table = cetak.stock_table(cetak.blangko_cover(STOCKS, threshold_days=14, as_of=D("2024-11-20")))
     assert dict(zip(table["nama_wilayah"], table["catatan"])) == {
-        "Kabupaten Blora": "di bawah batas",
+        "Kabupaten Blora": "stok habis, di bawah batas",  # no blangko left
         "Kabupaten Sragen": "di bawah batas",
         "Kabupaten Karanganyar": "",
         "Kabupaten Grobogan": "laporan lebih dari 7 hari",

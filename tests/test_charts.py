@@ -6,6 +6,7 @@ import struct
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 import pytest
 
@@ -141,6 +142,16 @@ def test_title_says_as_of_date_in_indonesian(name):
     assert "20 November 2024" in title_text(fig)
     footnote = next(a.text for a in fig.layout.annotations if a.name == "sumber")
     assert footnote == "Sumber: laporan Disdukcapil<br>data per 20 November 2024"  # two lines: fits a phone
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_figure_is_what_plotly_validates(name):
+    # _finish builds the figure without Plotly's validation (for speed): validating it now must
+    # neither fail nor change anything, and the template is the registered one
+    spec = json.loads(pio.to_json(build(name), validate=False))
+    assert json.loads(pio.to_json(go.Figure(spec), validate=False)) == spec
+    assert spec["layout"]["template"] == json.loads(pio.json.to_json_plotly(pio.templates[charts.TEMPLATE]))
+    assert spec["layout"]["template"]["layout"]["paper_bgcolor"] == "white"  # plotly_white's
 
 
 @pytest.mark.parametrize("name", BUILDERS)
@@ -352,6 +363,9 @@ def test_sparkline_is_tiny_and_bare():
     assert fig.layout.height == 60
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
     assert fig.data[0].line.color == charts.GREEN and fig.data[1].y == (3.0,)
+    spec = json.loads(pio.to_json(fig, validate=False))  # built without validation: the same when validated
+    assert json.loads(pio.to_json(go.Figure(spec), validate=False)) == spec
+    assert spec["layout"]["template"]["layout"]["paper_bgcolor"] == "white"
 
 
 @pytest.mark.parametrize("name", BUILDERS)
