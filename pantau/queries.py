@@ -99,6 +99,14 @@ _WITHOUT_VILLAGES = """
     CREATE TEMP MACRO rekam_tingkat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
     SELECT * FROM rekam_tingkat_agregat(p_wilayah, p_tanggal, p_tingkat)
 """
+# for a cursor whose question is about villages only (every region a village, or every rekam_tingkat of
+# the query at level $tingkat = 'desa'): rekam_tingkat without its rollup part, which would return
+# nothing (perlu_laporan) but cost its bind and plan, ~10 ms of a kecamatan's village list
+_VILLAGES_ONLY = """
+    CREATE TEMP MACRO rekam_tingkat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
+    SELECT * FROM rekam_tingkat_desa(p_wilayah, p_tanggal, p_tingkat)
+"""
+_LEVEL_ARGUMENT = re.compile(r"\brekam_tingkat\((?:[^()]|\([^()]*\))*,\s*([^,()]+(?:\([^()]*\))?)\s*\)")
 # A query runs with execute(), which binds and plans it once: `cursor.sql(...).pl()` builds a relation
 # first (a bind to learn its columns) and binds again to run it, 9-11 ms of a ~28 ms query. DuckDB
 # then warns that Arrow output of an execute() result copies the rows once more: a few hundred rows
@@ -347,13 +355,15 @@ class Database:
         question: tuple[str, Mapping[str, object]] | None = None,
         villages: bool = True,
         warning_months: tuple[str, str] | None = None,
+        rollup: bool = True,
     ) -> duckdb.DuckDBPyConnection:
         """A cursor bound to one consistent version of the store. The report files (`stg_rekam`)
         are those of the days in `reports` only, or all of them when None: binding a view over
         every report file costs time even when a question needs none of them. `question` (a query's
         name and checked values): the rollup (`stg_agregat`) from the version's in-memory table when
         that holds every row the question can select (`rollup_source`), else from the files.
-        `villages=False`: `rekam_tingkat` without its village part. `warning_months` ('YYYY-MM' first and
+        `villages=False`: `rekam_tingkat` without its village part; `rollup=False`: without its rollup
+        part (a question about villages only, see villages_only). `warning_months` ('YYYY-MM' first and
         last): the warnings files (`stg_peringatan`) of those months only, or all when None."""
         cursor = self._db.cursor()
         snapshot = self.snapshot()
@@ -378,16 +388,22 @@ class Database:
         self._bind_files(cursor, trimmed, last_day, source, extras, counted=self._counts_complete(snapshot))
         if not villages:
             cursor.execute(_WITHOUT_VILLAGES)
+        elif not rollup:
+            cursor.execute(_VILLAGES_ONLY)
         return cursor
 
     def query_cursor(self, name: str, values: Mapping[str, object]) -> duckdb.DuckDBPyConnection:
         """The cursor `run` uses for a query with checked values: only the report files it needs, the
         in-memory rollup when it holds every row the query can select, no village part when the
-        question stops at kecamatan."""
+        question stops at kecamatan, no rollup part when it is about villages only."""
         days = self.report_days(name, values)
         months = self.warning_months(name, values)
         return self.cursor(
-            reports=days, question=(name, values), villages=needs_reports(name, values), warning_months=months
+            reports=days,
+            question=(name, values),
+            villages=needs_reports(name, values),
+            warning_months=months,
+            rollup=not villages_only(name, values),
         )
 
     def warning_months(self, name: str, values: Mapping[str, object]) -> tuple[str, str] | None:
@@ -652,11 +668,11 @@ class Database:
             params = {
                 **{f"p{i}": prefix for i, prefix in enumerate(prefixes)},
                 "points": points,
+                "awal": min(days, default=EARLIEST_DATE) - timedelta(days=92 if sebelumnya else 0),
+                "akhir": max(days, default=LATEST_DATE),
                 "lo": lo,
                 "hi": hi,
                 "sebelumnya": sebelumnya,
-                "awal": min(days, default=EARLIEST_DATE) - timedelta(days=92 if sebelumnya else 0),
-                "akhir": max(days, default=LATEST_DATE),
             }
             return [row[0] for row in cursor.execute(sql, params).fetchall() if row[0] is not None]
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
@@ -764,6 +780,19 @@ def needs_reports(name: str, values: Mapping[str, object]) -> bool:
         return False
     codes = str(values.get("wilayah", "")).split(",")
     return name in REPORT_QUERIES or values.get("tingkat") == "desa" or any(len(code) > 8 for code in codes)
+
+
+def villages_only(name: str, values: Mapping[str, object]) -> bool:
+    """Is every `rekam_tingkat` of a query with these values answered by its village part alone
+    (perlu_laporan in queries/staging/macros.sql): every region a village, or every call at level
+    `$tingkat` and that level 'desa'."""
+    levels = _LEVEL_ARGUMENT.findall(query_sql(name))
+    if not levels:
+        return False
+    codes = str(values.get("wilayah", "")).split(",")
+    if all(len(code) > 8 for code in codes):
+        return True
+    return values.get("tingkat") == "desa" and all(level.strip() == "$tingkat" for level in levels)
 
 
 def _warnings_counted(snapshot: Snapshot) -> bool:

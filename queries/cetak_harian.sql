@@ -6,6 +6,7 @@ WITH log AS (
     WHERE tanggal BETWEEN $dari::DATE AND $sampai::DATE
       AND dalam_wilayah(kode_wilayah, $wilayah)
 ),
+-- a region logs each service at most once a day (ingest refuses a repeat), so counting rows counts regions
 per_layanan AS (
     SELECT
         tanggal,
@@ -15,28 +16,35 @@ per_layanan AS (
         sum(rekam_baru)::BIGINT AS rekam_baru,
         sum(blangko_diterima)::BIGINT AS blangko_diterima,
         sum(blangko_sisa)::BIGINT AS blangko_sisa,
-        count(DISTINCT kode_wilayah) AS wilayah_melapor
+        count(*) AS wilayah_melapor
     FROM log
     GROUP BY ALL
 ),
--- stock is per region and day, whatever the service: take each region's figure once
-stok AS (
-    SELECT tanggal, kode_wilayah, max(blangko_sisa) AS blangko_sisa
+-- one row per region and day over its services; its stock is one figure whatever the service
+per_wilayah AS (
+    SELECT
+        tanggal,
+        kode_wilayah,
+        sum(tercetak) AS tercetak,
+        sum(permohonan) AS permohonan,
+        sum(rekam_baru) AS rekam_baru,
+        sum(blangko_diterima) AS blangko_diterima,
+        max(blangko_sisa) AS blangko_sisa
     FROM log
     GROUP BY ALL
 ),
 semua AS (
     SELECT
-        l.tanggal,
+        tanggal,
         'semua' AS layanan,
-        sum(l.tercetak)::BIGINT AS tercetak,
-        sum(l.permohonan)::BIGINT AS permohonan,
-        sum(l.rekam_baru)::BIGINT AS rekam_baru,
-        sum(l.blangko_diterima)::BIGINT AS blangko_diterima,
-        (SELECT sum(s.blangko_sisa)::BIGINT FROM stok AS s WHERE s.tanggal = l.tanggal) AS blangko_sisa,
-        count(DISTINCT l.kode_wilayah) AS wilayah_melapor
-    FROM log AS l
-    GROUP BY l.tanggal
+        sum(tercetak)::BIGINT AS tercetak,
+        sum(permohonan)::BIGINT AS permohonan,
+        sum(rekam_baru)::BIGINT AS rekam_baru,
+        sum(blangko_diterima)::BIGINT AS blangko_diterima,
+        sum(blangko_sisa)::BIGINT AS blangko_sisa,
+        count(*) AS wilayah_melapor
+    FROM per_wilayah
+    GROUP BY tanggal
 )
 SELECT
     $wilayah AS kode_wilayah,

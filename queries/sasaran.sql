@@ -60,6 +60,12 @@ dulu AS (
     FROM rekam_asof($wilayah, $dari::DATE)
     WHERE CASE WHEN $tingkat = 'kecamatan' THEN kode_kecamatan ELSE kode_wilayah END IN (SELECT kode_unit FROM pilih)
     GROUP BY 1
+),
+-- the names of the listed units, their kecamatan and their regency: one read of the region master
+nama AS (
+    SELECT kode_wilayah, nama_wilayah
+    FROM stg_wilayah
+    WHERE kode_wilayah IN (SELECT unnest([kode_unit, left(kode_unit, 8), left(kode_unit, 5)]) FROM pilih)
 )
 SELECT
     u.urutan,
@@ -87,7 +93,7 @@ SELECT
 FROM urut AS u
 CROSS JOIN seluruh AS s
 LEFT JOIN dulu AS d USING (kode_unit)
-LEFT JOIN stg_wilayah AS w ON w.kode_wilayah = u.kode_unit
-LEFT JOIN stg_wilayah AS kec ON kec.kode_wilayah = left(u.kode_unit, 8)
-LEFT JOIN stg_wilayah AS kab ON kab.kode_wilayah = left(u.kode_unit, 5)
+LEFT JOIN nama AS w ON w.kode_wilayah = u.kode_unit
+LEFT JOIN nama AS kec ON kec.kode_wilayah = left(u.kode_unit, 8)
+LEFT JOIN nama AS kab ON kab.kode_wilayah = left(u.kode_unit, 5)
 ORDER BY u.urutan;

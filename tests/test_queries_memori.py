@@ -20,7 +20,7 @@ from polars.testing import assert_frame_equal
 
 from pantau import demo
 from pantau.ingest import ingest_frame
-from pantau.queries import FILES, MEMORY_DB, Database, _last_day, query_sql
+from pantau.queries import FILES, MEMORY_DB, Database, _last_day, query_sql, villages_only
 from pantau.store import Store
 
 START, END = date(2024, 3, 1), date(2024, 6, 30)
@@ -318,3 +318,35 @@ def test_the_village_part_of_rekam_tingkat_is_bound_only_when_the_question_can_r
     finally:
         cursor.close()
     assert (rows > 0) == villages
+
+
+@pytest.mark.parametrize(
+    ("name", "level", "tingkat", "only"),
+    [
+        ("peringkat", "kecamatan", None, True),  # a kecamatan's children are villages
+        ("risiko_anak", "kecamatan", None, True),
+        ("ringkasan", "desa", None, True),
+        ("hitung_mundur", "desa", None, True),
+        ("peringkat", "kabkota", "desa", True),
+        ("ringkasan", "kecamatan", None, False),
+        ("peringkat", "provinsi", "kecamatan", False),
+        ("peringkat", "kabkota", None, False),
+    ],
+)
+def test_the_rollup_part_is_left_out_only_for_questions_about_villages(pair, name, level, tingkat, only) -> None:
+    memory, _ = pair
+    sql = query_sql(name)
+    params = {"wilayah": codes(memory)[level], **({"tingkat": tingkat} if tingkat else {})}
+    values = memory.resolve(name, sql, params)
+    assert villages_only(name, values) == only
+    fast = memory.query_cursor(name, values)
+    whole = memory.cursor(reports=memory.report_days(name, values), question=(name, values), villages=True)
+    try:
+        got = pl.DataFrame(fast.execute(sql, values).fetchall(), schema=[d[0] for d in fast.description], orient="row")
+        want = pl.DataFrame(whole.execute(sql, values).fetchall(), schema=[d[0] for d in whole.description],
+                            orient="row")
+    finally:
+        fast.close()
+        whole.close()
+    assert want.height
+    assert_frame_equal(got, want)
