@@ -76,7 +76,11 @@ FILES = "stg_agregat_berkas"
 # (every row: ~580,000 at national scale) and its warning counts above villages from the same first
 # day as the rollup's kecamatan rows; the views the queries read name, per cursor, either these
 # tables or the views over the files.
-EXTRA_FILES = {"cetak": "stg_cetak_berkas", "peringatan_harian": "stg_peringatan_harian_berkas"}
+EXTRA_FILES = {
+    "cetak": "stg_cetak_berkas",
+    "peringatan_harian": "stg_peringatan_harian_berkas",
+    "stok": "stg_stok_berkas",  # derived from the print log (see _load_extras)
+}
 _EXTRA_ROWS = {
     "cetak": "SELECT * FROM stg_cetak_berkas ORDER BY kode_wilayah, tanggal",
     "peringatan_harian": """
@@ -479,8 +483,9 @@ class Database:
         day before the kept ones), else the views over the files."""
         out = dict(EXTRA_FILES)
         tables = self._extra_tables.get(snapshot.version, {})  # filled when the version's load is done
-        if tables.get("cetak"):
-            out["cetak"] = tables["cetak"]
+        for kind in ("cetak", "stok"):
+            if tables.get(kind):
+                out[kind] = tables[kind]
         codes = str(values.get("wilayah", "")).split(",")
         villages = any(len(code) > 8 for code in codes) or (values.get("tingkat") == "desa" and name != "kualitas")
         if tables.get("peringatan_harian") and not villages and self._within_memory_days(last_day, name, values):
@@ -577,6 +582,20 @@ class Database:
             try:
                 self._load_table(cursor, snapshot, last_day, kind, table, rows, start)
                 loaded[kind] = table
+            except duckdb.Error:
+                with contextlib.suppress(duckdb.Error):
+                    _drop_table(cursor, table)
+        # each region's stock changes (stg_stok_berkas), from the print log just loaded: a window over
+        # every region's history, which a question would otherwise compute each time
+        loaded["stok"] = None
+        if loaded.get("cetak") and not self._stopping.is_set():
+            table = f"{MEMORY_DB}.stok_{snapshot.version}"
+            try:
+                self._bind_files(cursor, snapshot, last_day, FILES, extras={"cetak": loaded["cetak"]})
+                cursor.execute(f"CREATE OR REPLACE TABLE {table} AS "  # noqa: S608 (our name)
+                               "SELECT * FROM stg_stok_berkas ORDER BY tanggal, kode_wilayah")
+                cursor.execute(f"CHECKPOINT {MEMORY_DB}")
+                loaded["stok"] = table
             except duckdb.Error:
                 with contextlib.suppress(duckdb.Error):
                     _drop_table(cursor, table)

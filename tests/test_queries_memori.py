@@ -146,6 +146,9 @@ def test_the_print_log_and_the_warning_counts_are_kept_in_memory_too(pair, demo_
     last = pl.read_parquet(snapshot.files["agregat"])["tanggal"].max()
     kept = counts.filter(pl.col("tingkat") != "desa", pl.col("tanggal") >= last - timedelta(days=MEMORY_DAYS))
     assert held[f"peringatan_harian_{version}"] == kept.height < counts.height
+    # one row per region and day with a stock figure: what stg_stok_berkas computes from the files
+    reported = pl.read_parquet(snapshot.files["cetak"]).filter(pl.col("blangko_sisa").is_not_null())
+    assert held[f"stok_{version}"] == reported.select("kode_wilayah", "tanggal").unique().height > 0
 
 
 def print_and_warning_cases(db: Database) -> list[tuple[str, str, dict, str | None]]:
@@ -183,6 +186,8 @@ def test_print_log_and_warning_questions_answer_the_same_from_memory(pair) -> No
         sources = memory._extra_sources(snapshot, _last_day(snapshot, "agregat"), name, result.params)
         for kind in ("cetak", "peringatan_harian"):
             in_memory = sources[kind].startswith(f"{MEMORY_DB}.")
+            if kind == "cetak":
+                assert sources["stok"].startswith(f"{MEMORY_DB}."), f"{label}: stok should come from memory"
             if kind == expect:
                 assert in_memory, f"{label}: {kind} should come from memory"
             elif kind == "peringatan_harian" and expect is None:
