@@ -58,6 +58,7 @@ LEVEL_CHOICES = {"sasaran": ("desa", "kecamatan")}
 # `jumlah`: how many rows of a ranked list (0 = all); the default is the dashboard's
 DEFAULT_TOP = 20
 MAX_TOP = 1_000_000
+REPORT_DAYS_KEPT = 256  # answers of Database.report_days kept (a few hundred bytes each)
 QUERY_TIMEOUT_S = 60.0  # a dashboard query takes well under a second; one running a minute is stuck
 # The current version's rollup is also kept in DuckDB tables of an in-memory database (MEMORY_DB):
 # every row of the levels nasional, provinsi and kabkota, and the kecamatan rows of the MEMORY_DAYS
@@ -279,6 +280,7 @@ class Database:
         )
         self._snapshot: Snapshot | None = None
         self._latest: dict[tuple[str, str], date | None] = {}
+        self._report_days: dict[tuple, tuple[date, ...]] = {}  # report_days, per version and question
         self._files_by_day: tuple[str, dict[date, str]] = ("", {})
         self._counted: tuple[str, bool] = ("", False)  # per version: are the warning counts complete
         self._version_seen: str | None = None
@@ -676,6 +678,11 @@ class Database:
             points.append(values["tanggal"] - timedelta(days=14))
         lo, hi = (values.get("dari"), values.get("sampai")) if name in RANGE_QUERIES else (None, None)
         sebelumnya = name == "ringkasan"
+        # the same days for the same regions and dates of the same version: several questions of a
+        # page (and a page shown again) share them, and working them out is a query of its own (~5 ms)
+        key = (self.snapshot().version, tuple(prefixes), tuple(sorted(set(points))), lo, hi, sebelumnya)
+        if key in self._report_days:
+            return list(self._report_days[key])
         # constant bounds on code and day, so that the rollup's scan skips the rows of other regions and
         # days (a join on the prefixes or a semi-join on the days would read every kecamatan row)
         inside = " OR ".join(f"dalam_wilayah(a.kode_wilayah, $p{i})" for i in range(len(prefixes)))
@@ -693,11 +700,15 @@ class Database:
                 "hi": hi,
                 "sebelumnya": sebelumnya,
             }
-            return [row[0] for row in cursor.execute(sql, params).fetchall() if row[0] is not None]
+            found = [row[0] for row in cursor.execute(sql, params).fetchall() if row[0] is not None]
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             raise _damaged(exc) from exc
         finally:
             cursor.close()
+        self._report_days[key] = tuple(found)
+        if len(self._report_days) > REPORT_DAYS_KEPT:
+            self._report_days.pop(next(iter(self._report_days)), None)
+        return found
 
     def latest_date(self, kind: str = "rekam") -> date | None:
         """The newest report date of a kind, or None for an empty store (kept per store version)."""

@@ -355,3 +355,23 @@ def test_the_rollup_part_is_left_out_only_for_questions_about_villages(pair, nam
         whole.close()
     assert want.height
     assert_frame_equal(got, want)
+
+
+def test_report_days_are_worked_out_again_for_a_new_version(tmp_path) -> None:
+    # Database keeps report_days per store version: after a newer village report of the same
+    # kecamatan is published, the same question (same region, same date) reads the new report
+    from tests.test_queries import rekam_frame
+
+    store = Store(tmp_path)
+    ingest_frame(store, "rekam", rekam_frame("2024-01-20", [("33.14.01.2001", 300, 290), ("33.14.01.2002", 400, 380)]),
+                 "a.csv")
+    db = Database(store)
+    params = {"wilayah": "33.14.01", "tanggal": "2024-01-25"}
+    before = db.run("peringkat", params).rows
+    assert before.filter(pl.col("kode_wilayah") == "33.14.01.2001")["sudah_rekam"].to_list() == [290]
+    assert db.report_days("peringkat", db.run("peringkat", params).params) == [date(2024, 1, 20)]
+    ingest_frame(store, "rekam", rekam_frame("2024-01-22", [("33.14.01.2001", 300, 299), ("33.14.01.2002", 400, 390)]),
+                 "b.csv")
+    after = db.run("peringkat", params).rows
+    assert after.filter(pl.col("kode_wilayah") == "33.14.01.2001")["sudah_rekam"].to_list() == [299]
+    assert date(2024, 1, 22) in db.report_days("peringkat", db.run("peringkat", params).params)
