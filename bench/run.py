@@ -57,7 +57,9 @@ def compare(data_dir: Path, scopes: dict[str, str], answers: Path, tanggal: str)
     from pantau.queries import Database
     from pantau.store import Store
 
-    db = Database(Store(data_dir))
+    # answers from the files (no in-memory tables, no loading thread in this short-lived process);
+    # tests/test_queries_memori.py checks they equal the answers from memory
+    db = Database(Store(data_dir), memory_days=None)
     columns = {
         "ringkasan": ["kode_wilayah", "tanggal_laporan", "wajib_ktp", "sudah_rekam", "belum_rekam", "persen_rekam",
                       "prr", "sudah_cetak", "unit_melapor", "unit_tertinggal", "kabkota_tertinggal",

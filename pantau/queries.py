@@ -789,18 +789,22 @@ def _drop_table(cursor: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def _stop_loading(ref: weakref.ref) -> None:
-    """At exit: stop a rollup load still running (it is of no use any more) and let its thread end."""
+    """At exit: stop a rollup load still running (it is of no use any more) and let its thread end.
+    The loading cursor is interrupted again until the thread ends: an interrupt that arrives between
+    two statements of the load does not stop the next one, and a daemon thread still inside DuckDB
+    when the interpreter finalizes aborts the process."""
     db = ref()
     if db is None:
         return
     db._stopping.set()
-    cursor = db._loading_cursor
-    if cursor is not None:
-        with contextlib.suppress(Exception):
-            cursor.interrupt()
+    deadline = time.monotonic() + 10
     for loader in list(db._loaders.values()):
-        if loader.ident is not None:
-            loader.join(timeout=5)
+        while loader.ident is not None and loader.is_alive() and time.monotonic() < deadline:
+            cursor = db._loading_cursor
+            if cursor is not None:
+                with contextlib.suppress(Exception):
+                    cursor.interrupt()
+            loader.join(timeout=0.1)
 
 
 def needs_reports(name: str, values: Mapping[str, object]) -> bool:
