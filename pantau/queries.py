@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pantau import regions
+from pantau import fmt, regions
 from pantau.config import REPO_ROOT
 from pantau.store import DERIVED_KINDS, Snapshot, Store, StoreError, partition_day
 from pantau.store import KINDS as STORE_KINDS
@@ -100,7 +100,7 @@ _MEMORY_ROWS = """
     ORDER BY tingkat, left(kode_wilayah, 2), tanggal, kode_wilayah
 """
 # for a cursor whose question stops at kecamatan: rekam_tingkat without its village part (macros.sql)
-_WITHOUT_VILLAGES = """
+_ROLLUP_ONLY = """
     CREATE TEMP MACRO rekam_tingkat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
     SELECT * FROM rekam_tingkat_agregat(p_wilayah, p_tanggal, p_tingkat)
 """
@@ -111,6 +111,8 @@ _VILLAGES_ONLY = """
     CREATE TEMP MACRO rekam_tingkat(p_wilayah, p_tanggal, p_tingkat) AS TABLE
     SELECT * FROM rekam_tingkat_desa(p_wilayah, p_tanggal, p_tingkat)
 """
+# the rekam_tingkat a cursor gets, by which of its parts a question can reach (`rekam_tingkat_parts`)
+_PARTS_MACRO = {"rollup": _ROLLUP_ONLY, "villages": _VILLAGES_ONLY, "both": None}
 _LEVEL_ARGUMENT = re.compile(r"\brekam_tingkat\((?:[^()]|\([^()]*\))*,\s*([^,()]+(?:\([^()]*\))?)\s*\)")
 # A query runs with execute(), which binds and plans it once: `cursor.sql(...).pl()` builds a relation
 # first (a bind to learn its columns) and binds again to run it, 9-11 ms of a ~28 ms query. DuckDB
@@ -231,7 +233,7 @@ def parse_jumlah(raw: object) -> int | None:
         value = -1
     if isinstance(raw, bool) or not 0 <= value <= MAX_TOP:
         raise QueryError(
-            f"Parameter jumlah harus bilangan bulat 0 sampai 1.000.000 (0 = semua), bukan {str(raw)[:40]!r}."
+            f"Parameter jumlah harus bilangan bulat 0 sampai {fmt.angka(MAX_TOP)} (0 = semua), bukan {str(raw)[:40]!r}."
         )
     return value
 
@@ -359,17 +361,16 @@ class Database:
         self,
         reports: Iterable[date] | None = None,
         question: tuple[str, Mapping[str, object]] | None = None,
-        villages: bool = True,
         warning_months: tuple[str, str] | None = None,
-        rollup: bool = True,
+        parts: str = "both",
     ) -> duckdb.DuckDBPyConnection:
         """A cursor bound to one consistent version of the store. The report files (`stg_rekam`)
         are those of the days in `reports` only, or all of them when None: binding a view over
         every report file costs time even when a question needs none of them. `question` (a query's
         name and checked values): the rollup (`stg_agregat`) from the version's in-memory table when
         that holds every row the question can select (`rollup_source`), else from the files.
-        `villages=False`: `rekam_tingkat` without its village part; `rollup=False`: without its rollup
-        part (a question about villages only, see villages_only). `warning_months` ('YYYY-MM' first and
+        `parts`: the parts of `rekam_tingkat` bound, 'both', 'rollup' (no village part) or 'villages'
+        (no rollup part; see rekam_tingkat_parts). `warning_months` ('YYYY-MM' first and
         last): the warnings files (`stg_peringatan`) of those months only, or all when None."""
         cursor = self._db.cursor()
         snapshot = self.snapshot()
@@ -392,10 +393,8 @@ class Database:
                 files[kind] = ()
         trimmed = Snapshot(version=snapshot.version, files=files)
         self._bind_files(cursor, trimmed, last_day, source, extras, counted=self._counts_complete(snapshot))
-        if not villages:
-            cursor.execute(_WITHOUT_VILLAGES)
-        elif not rollup:
-            cursor.execute(_VILLAGES_ONLY)
+        if _PARTS_MACRO[parts]:
+            cursor.execute(_PARTS_MACRO[parts])
         return cursor
 
     def query_cursor(self, name: str, values: Mapping[str, object]) -> duckdb.DuckDBPyConnection:
@@ -405,11 +404,7 @@ class Database:
         days = self.report_days(name, values)
         months = self.warning_months(name, values)
         return self.cursor(
-            reports=days,
-            question=(name, values),
-            villages=needs_reports(name, values),
-            warning_months=months,
-            rollup=not villages_only(name, values),
+            reports=days, question=(name, values), warning_months=months, parts=rekam_tingkat_parts(name, values)
         )
 
     def warning_months(self, name: str, values: Mapping[str, object]) -> tuple[str, str] | None:
@@ -694,11 +689,11 @@ class Database:
             params = {
                 **{f"p{i}": prefix for i, prefix in enumerate(prefixes)},
                 "points": points,
-                "awal": min(days, default=EARLIEST_DATE) - timedelta(days=92 if sebelumnya else 0),
-                "akhir": max(days, default=LATEST_DATE),
                 "lo": lo,
                 "hi": hi,
                 "sebelumnya": sebelumnya,
+                "awal": min(days, default=EARLIEST_DATE) - timedelta(days=92 if sebelumnya else 0),
+                "akhir": max(days, default=LATEST_DATE),
             }
             found = [row[0] for row in cursor.execute(sql, params).fetchall() if row[0] is not None]
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
@@ -814,6 +809,14 @@ def needs_reports(name: str, values: Mapping[str, object]) -> bool:
         return False
     codes = str(values.get("wilayah", "")).split(",")
     return name in REPORT_QUERIES or values.get("tingkat") == "desa" or any(len(code) > 8 for code in codes)
+
+
+def rekam_tingkat_parts(name: str, values: Mapping[str, object]) -> str:
+    """Which parts of `rekam_tingkat` a query with these values can reach: 'rollup' (the question stops
+    at kecamatan), 'villages' (it is about villages only) or 'both'."""
+    if not needs_reports(name, values):
+        return "rollup"
+    return "villages" if villages_only(name, values) else "both"
 
 
 def villages_only(name: str, values: Mapping[str, object]) -> bool:

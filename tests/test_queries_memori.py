@@ -345,7 +345,7 @@ def test_the_rollup_part_is_left_out_only_for_questions_about_villages(pair, nam
     values = memory.resolve(name, sql, params)
     assert villages_only(name, values) == only
     fast = memory.query_cursor(name, values)
-    whole = memory.cursor(reports=memory.report_days(name, values), question=(name, values), villages=True)
+    whole = memory.cursor(reports=memory.report_days(name, values), question=(name, values), parts="both")
     try:
         got = pl.DataFrame(fast.execute(sql, values).fetchall(), schema=[d[0] for d in fast.description], orient="row")
         want = pl.DataFrame(whole.execute(sql, values).fetchall(), schema=[d[0] for d in whole.description],
