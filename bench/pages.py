@@ -169,7 +169,7 @@ def measure(runs: int, scripts_compiled_once: bool = False, rollup_loaded: bool 
                 at.run()
         for _ in range(runs):
             # as after choosing a new region or date: no result of this page is cached, no figure built
-            ui._cached_query.clear()
+            ui.database().results.clear()
             ui._figure.clear()
             with uncached:
                 at.run()

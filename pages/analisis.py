@@ -23,6 +23,8 @@ COLUMNS = {
 }
 
 ctx = ui.context()
+if ctx.has_data:  # asked below whatever the chosen level: side by side from the start (ui.prefetch)
+    ui.prefetch(("hitung_mundur", ctx.params()))
 ui.header(ctx, "Analisis wilayah", "Di mana penduduk yang belum rekam, sampai tingkat desa?")
 if not ctx.has_data:
     ui.no_data("Belum ada laporan perekaman di direktori data ini. Unggah laporan di halaman Status data.")
@@ -45,6 +47,7 @@ cari = top[2].text_input("Cari nama atau kode", key="analisis_cari", placeholder
 ui.url_set("tingkat", tingkat if tingkat != default_level else None)
 ui.url_set("urut", urut if urut != analisis.DEFAULT_SORT else None)
 
+ui.prefetch(("peringkat", ctx.params(tingkat=tingkat)))
 summary = ui.query("ringkasan", **ctx.params()).row(0, named=True)
 level_name = regions.LEVEL_LABELS[tingkat].lower()
 if summary["wajib_ktp"] is None:

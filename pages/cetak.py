@@ -38,11 +38,15 @@ ui.url_set("sampai", sampai if sampai != default_sampai else None)
 threshold = limit.number_input("Batas peringatan stok blangko (hari)", min_value=1, max_value=120, value=14, step=1,
                                help="Peringatan muncul bila stok cukup untuk kurang dari sekian hari cetak.")
 
-raw_log = ui.query("cetak_harian", wilayah=log_code, dari=dari, sampai=sampai)
-stock = ui.query("blangko_harian", wilayah=log_code, dari=dari, sampai=sampai)
+log_range = {"wilayah": log_code, "dari": dari, "sampai": sampai}
+raw_log, stock, stock_by_region, tren = ui.query_many(
+    ("cetak_harian", log_range),
+    ("blangko_harian", log_range),
+    ("blangko_wilayah", {"wilayah": log_code, "tanggal": sampai}),
+    ("tren", {"wilayah": ctx.wilayah, "dari": dari, "sampai": sampai}),
+)
 log = cetak.with_daily_stock(cetak.complete_days(raw_log), stock)
-stocks = cetak.blangko_cover(ui.query("blangko_wilayah", wilayah=log_code, tanggal=sampai), threshold, sampai)
-tren = ui.query("tren", wilayah=ctx.wilayah, dari=dari, sampai=sampai)
+stocks = cetak.blangko_cover(stock_by_region, threshold, sampai)
 summary = cetak.summarise(log)
 cover = cetak.total_cover(stocks)
 period = f"{fmt.tanggal(dari)} – {fmt.tanggal(sampai)}"

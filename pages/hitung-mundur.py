@@ -12,6 +12,23 @@ from pantau import charts, fmt, proyeksi, regions, skenario, ui
 from pantau.queries import child_level
 
 ctx = ui.context()
+print_log = ctx.tingkat in ("nasional", "provinsi", "kabkota")  # print logs are kept per kabupaten/kota
+if ctx.has_data:  # the page's questions, side by side from the start (ui.prefetch)
+    ninety_days = {"wilayah": ctx.wilayah, "tanggal": ctx.tanggal, "dari": ctx.tanggal - timedelta(days=90),
+                   "sampai": ctx.tanggal}
+    # the log from twice the supply window back, so a log older than the window is seen as such
+    log_window = {"wilayah": ctx.wilayah, "dari": ctx.tanggal - timedelta(days=2 * skenario.SUPPLY_DAYS),
+                  "sampai": ctx.tanggal}
+    supply_window = {"wilayah": ctx.wilayah, "dari": ctx.tanggal - timedelta(days=skenario.SUPPLY_DAYS),
+                     "sampai": ctx.tanggal}
+    ui.prefetch(
+        ("hitung_mundur", ctx.params()),
+        ("tren", ninety_days),
+        *([("cetak_harian", log_window), ("blangko_harian", supply_window), ("blangko_wilayah", ctx.params())]
+          if print_log else []),
+        *([("risiko_anak", ctx.params())] if ctx.tingkat != "desa" else []),
+        ("ringkasan", ctx.params()),  # last: the header asks it first, and this thread computes it
+    )
 ui.header(ctx, "Hitung mundur pemilu", "Berapa hari lagi, cukupkah laju perekaman, dan wilayah mana yang berisiko?")
 
 
@@ -71,8 +88,7 @@ message = hasil.teks(target, day) if plain else f"**{vonis.teks}** {hasil.teks(t
 {True: st.success, False: st.error}.get(vonis.cukup, st.info)(message)
 
 try:
-    tren = ui.query("tren", wilayah=ctx.wilayah, tanggal=ctx.tanggal, dari=ctx.tanggal - timedelta(days=90),
-                    sampai=ctx.tanggal)
+    tren = ui.query("tren", **ninety_days)
 except duckdb.Error:  # the 90-day series of a very large region can exceed the database's memory
     tren = None
     st.warning("Grafik sisa belum rekam terlalu berat untuk wilayah ini; pilih wilayah yang lebih kecil.")
@@ -88,16 +104,10 @@ else:
                               demo=ctx.demo), key="grafik_sisa", theme=None)
 
 st.subheader("Skenario: bagaimana jika laju berubah?")
-print_log = ctx.tingkat in ("nasional", "provinsi", "kabkota")  # print logs are kept per kabupaten/kota
 bawaan = None
 if print_log:
-    # the log from twice the supply window back, so a log older than the window is seen as such
-    log = ui.query("cetak_harian", wilayah=ctx.wilayah, dari=ctx.tanggal - timedelta(days=2 * skenario.SUPPLY_DAYS),
-                   sampai=ctx.tanggal)
-    stock = ui.query("blangko_harian", wilayah=ctx.wilayah, dari=ctx.tanggal - timedelta(days=skenario.SUPPLY_DAYS),
-                     sampai=ctx.tanggal)
-    bawaan = skenario.bawaan_cetak(log, stock, ui.query("blangko_wilayah", wilayah=ctx.wilayah, tanggal=ctx.tanggal),
-                                   ctx.tanggal)
+    bawaan = skenario.bawaan_cetak(ui.query("cetak_harian", **log_window), ui.query("blangko_harian", **supply_window),
+                                   ui.query("blangko_wilayah", **ctx.params()), ctx.tanggal)
 supply_help = {"diterima": "Bawaan: rata-rata blangko diterima 28 hari terakhir.",
                "turunan": "Bawaan: diturunkan dari perubahan stok ditambah kartu tercetak, 28 hari terakhir.",
                "tidak_ada": "Tidak ada data stok blangko: stok tidak dihitung sebagai pembatas."}

@@ -8,6 +8,8 @@ import streamlit as st
 from pantau import charts, fmt, geo, peringkat, regions, ui
 
 ctx = ui.context()
+if ctx.has_data:  # asked below whatever the chosen level and date: side by side from the start (ui.prefetch)
+    ui.prefetch(("hitung_mundur", ctx.params()))
 ui.header(ctx, "Peringkat wilayah", "Di mana posisi wilayah ini, dan wilayah mana yang paling tertinggal?")
 if not ctx.has_data:
     ui.no_data()
@@ -33,7 +35,11 @@ banding = right.date_input("Bandingkan peringkat dengan tanggal", value=min(band
                            max_value=ctx.tanggal, format="DD/MM/YYYY", key=f"banding_{ctx.tanggal}")
 ui.url_set("banding", banding if banding != default_banding else None)
 
-rows = ui.query("peringkat", wilayah=scope, tanggal=ctx.tanggal, tingkat=tingkat, banding=banding)
+ranking = {"wilayah": scope, "tanggal": ctx.tanggal, "tingkat": tingkat, "banding": banding}
+peer_ranking = {"wilayah": regions.parent_of(ctx.wilayah), "tanggal": ctx.tanggal, "tingkat": ctx.tingkat,
+                "banding": banding} if ctx.wilayah else None
+ui.prefetch(("peringkat", ranking), *([("peringkat", peer_ranking)] if peer_ranking else []))
+rows = ui.query("peringkat", **ranking)
 countdown = ui.query("hitung_mundur", **ctx.params())
 target = countdown["target_persen"][0] if countdown.height else None
 ranked = rows.filter(pl.col("peringkat").is_not_null())
@@ -47,8 +53,7 @@ if not ctx.wilayah and countdown.height:
     cards[0].metric(f"Cakupan {ctx.nama_wilayah}", fmt.persen(countdown["persen_rekam"][0]), border=True,
                     help="Sudah rekam dibagi wajib KTP, seluruh Indonesia.")
 elif ctx.wilayah:
-    peers = ui.query("peringkat", wilayah=regions.parent_of(ctx.wilayah), tanggal=ctx.tanggal, tingkat=ctx.tingkat,
-                     banding=banding)
+    peers = ui.query("peringkat", **peer_ranking)
     place = peringkat.position(peers, ctx.wilayah)
     if place:
         move = peers.filter(pl.col("kode_wilayah") == ctx.wilayah)["perubahan_peringkat"][0]

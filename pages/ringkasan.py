@@ -8,24 +8,30 @@ import streamlit as st
 from pantau import charts, fmt, laporan, narasi, presentasi, regions, ui
 
 ctx = ui.context()
+if ctx.has_data:  # the page's questions, side by side from the start (ui.prefetch)
+    two_months = {"wilayah": ctx.wilayah, "dari": ctx.tanggal - timedelta(days=60), "sampai": ctx.tanggal}
+    asked = (
+        ("hitung_mundur", ctx.params()),
+        ("tren", two_months),
+        ("cetak_harian", two_months),
+        ("peringkat", ctx.params()),
+        ("ringkasan", ctx.params(tanggal=ctx.tanggal - timedelta(days=7))),
+        ("ringkasan", ctx.params(tanggal=ctx.tanggal - timedelta(days=14))),
+        ("ringkasan", ctx.params()),  # last: the header asks it first, and this thread computes it
+    )
+    ui.prefetch(*asked)
 ui.header(ctx, "Ringkasan perekaman e-KTP", "Berapa yang sudah rekam, berapa yang tersisa, dan siapa yang tertinggal?")
 if not ctx.has_data:
     ui.no_data()
     st.stop()
 presentasi.start_button(ctx)
 
-summary = ui.query("ringkasan", **ctx.params())
-countdown = ui.query("hitung_mundur", **ctx.params())
-trend = ui.query("tren", wilayah=ctx.wilayah, dari=ctx.tanggal - timedelta(days=60), sampai=ctx.tanggal)
-cetak = ui.query("cetak_harian", wilayah=ctx.wilayah, dari=ctx.tanggal - timedelta(days=60), sampai=ctx.tanggal)
+countdown, trend, cetak, children, week_ago, two_weeks_ago, summary = ui.query_many(*asked)
 row = summary.row(0, named=True)
 if row["wajib_ktp"] is None:
     ui.no_data(f"Belum ada laporan perekaman untuk {ctx.nama_wilayah} sampai {fmt.tanggal(ctx.tanggal)}.")
     st.stop()
 target = countdown["target_persen"][0] if countdown.height else None
-children = ui.query("peringkat", **ctx.params())
-week_ago = ui.query("ringkasan", wilayah=ctx.wilayah, tanggal=ctx.tanggal - timedelta(days=7))
-two_weeks_ago = ui.query("ringkasan", wilayah=ctx.wilayah, tanggal=ctx.tanggal - timedelta(days=14))
 child_level = regions.LEVEL_LABELS[children["tingkat"][0]].lower() if children.height else "wilayah"
 story = narasi.briefing(
     row,

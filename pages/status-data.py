@@ -76,8 +76,12 @@ if ctx.has_data:
     ui.url_set("sampai", sampai if sampai != default_sampai else None)
     period = f"{fmt.tanggal(dari)} – {fmt.tanggal(sampai)}"
     scope, scope_level = status.kualitas_scope(ctx.wilayah)
-    kualitas = ui.query("kualitas", wilayah=scope, tanggal=ctx.tanggal, tingkat=scope_level)
-    laporan = ui.query("laporan_harian", wilayah=ctx.wilayah, dari=dari, sampai=sampai)
+    scope_asked = {"wilayah": scope, "tanggal": ctx.tanggal, "tingkat": scope_level}
+    period_asked = {"wilayah": ctx.wilayah, "dari": dari, "sampai": sampai}
+    ui.prefetch(("kualitas", scope_asked), ("laporan_harian", period_asked), ("peringatan_ringkas", period_asked),
+                ("peringatan_terbaru", period_asked), ("kalender_lengkap", ctx.params()))
+    kualitas = ui.query("kualitas", **scope_asked)
+    laporan = ui.query("laporan_harian", **period_asked)
 
 tabs = st.tabs(["Snapshot", "Kelengkapan laporan", "Peringatan", "Kalender pemilu", "Unggah data",
                "Riwayat perubahan"])
@@ -123,7 +127,7 @@ if ctx.has_data:
                 "peringatan": number("Peringatan 7 hari", format=COUNT)})
 
     with tabs[2]:
-        ringkas = ui.query("peringatan_ringkas", wilayah=ctx.wilayah, dari=dari, sampai=sampai)
+        ringkas = ui.query("peringatan_ringkas", **period_asked)
         if ringkas.is_empty():
             st.success(f"Tidak ada peringatan validasi untuk {ctx.nama_wilayah} pada {period}.")
         else:
@@ -139,7 +143,7 @@ if ctx.has_data:
                 "kode_wilayah": text("Kode"), "nama_wilayah": text("Wilayah"),
                 "jumlah": number("Jumlah", format=COUNT),
                 "tanggal_pertama": day("Pertama", format=DAY), "tanggal_terakhir": day("Terakhir", format=DAY)})
-            terbaru = ui.query("peringatan_terbaru", wilayah=ctx.wilayah, dari=dari, sampai=sampai)
+            terbaru = ui.query("peringatan_terbaru", **period_asked)
             st.subheader(f"{fmt.angka(terbaru.height)} peringatan terbaru")
             st.dataframe(terbaru, hide_index=True, placeholder="–", column_config={
                              "tanggal": day("Tanggal laporan", format=DAY), "jenis_data": text("Data"),

@@ -17,6 +17,8 @@ HORIZON = 365  # the next election and the projection are drawn when at most a y
 TAMPILAN = {"persen": "Persen cakupan", "jumlah": "Jumlah orang"}
 
 ctx = ui.context()
+if ctx.has_data:  # asked below whatever the chosen range and regions: side by side from the start (ui.prefetch)
+    ui.prefetch(("hitung_mundur", ctx.params()), ("kalender_pemilu", {"wilayah": ctx.wilayah}))
 ui.header(ctx, "Tren cakupan perekaman", "Bagaimana cakupan bergerak, dibanding wilayah lain, kapan target tercapai?")
 if not ctx.has_data:
     ui.no_data()

@@ -25,6 +25,7 @@ import polars as pl
 
 from pantau import fmt, regions
 from pantau.config import REPO_ROOT
+from pantau.results import ResultCache
 from pantau.store import DERIVED_KINDS, Snapshot, Store, StoreError, partition_day
 from pantau.store import KINDS as STORE_KINDS
 
@@ -286,6 +287,7 @@ class Database:
         self._files_by_day: tuple[str, dict[date, str]] = ("", {})
         self._counted: tuple[str, bool] = ("", False)  # per version: are the warning counts complete
         self._version_seen: str | None = None
+        self.results = ResultCache()  # the dashboard's frames (pantau.ui.query), keyed by store version
         # per store version: the in-memory rollup table (None: read the files), and when a newer
         # version replaced it (a table goes retire_after_s later: a reader may still hold a cursor)
         self._tables: dict[str, object] = {}  # a table name, None (files only) or _LOADING

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from pantau import demo, fmt, ui
 from pantau.ingest import ingest_frame
 from pantau.queries import Database
+from pantau.results import ResultCache
 from pantau.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -304,3 +305,41 @@ def test_page_renders_on_partial_data(
         pytest.fail(f"{page} does not exist yet")
     at = open_page(monkeypatch, partial_dir, page, wilayah=wilayah)
     assert_rendered(at, page)
+
+
+# ---- questions started side by side (ui.prefetch) ----------------------------------------------------
+
+# a question a page starts before it knows whether it will show its answer: the newest warnings are
+# listed only when the period has any (their count comes with the summary asked beside them)
+MAY_GO_UNASKED = {("pages/status-data.py", "peringatan_terbaru")}
+
+
+@pytest.mark.parametrize("wilayah", ["", "34", "34.04"])
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_a_page_starts_only_questions_it_then_asks(
+    page: str, wilayah: str, demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every question a page starts in the background is one it then asks with the same parameters
+    (a mismatch would compute a question nobody reads), and the pages with several questions start them."""
+    at = open_page(monkeypatch, demo_dir, page, wilayah=wilayah)
+    started: list[tuple] = []
+    asked: list[tuple] = []
+    real_start, real_get = ResultCache.start, ResultCache.get
+
+    def start(self, key, compute):
+        started.append(key)
+        return real_start(self, key, compute)
+
+    def get(self, key, compute):
+        asked.append(key)
+        return real_get(self, key, compute)
+
+    monkeypatch.setattr(ResultCache, "start", start)
+    monkeypatch.setattr(ResultCache, "get", get)
+    ui.database().results.clear()
+    at.run()
+    assert_rendered(at, page)
+    unasked = {key[0] for key in set(started) - set(asked)} - {q for p, q in MAY_GO_UNASKED if p == page}
+    assert not unasked, f"{page} ({wilayah or 'Indonesia'}) started questions it did not ask: {sorted(unasked)}"
+    if page != "pages/sasaran.py":  # one question besides the header's
+        assert len(set(started)) >= 2, f"{page} asks {len({k for k in asked})} questions one after another"
