@@ -18,20 +18,26 @@ hari AS (
     SELECT tanggal::DATE
     FROM generate_series($dari::DATE, $sampai::DATE, INTERVAL 1 DAY) AS t(tanggal)
     WHERE NOT pakai_peringatan_harian()
+),
+-- the 200 first, then their regions' names (a name for each of 200 rows, not for every warning of those days)
+terbaru AS (
+    SELECT p.tanggal, p.jenis_data, p.kode_wilayah, p.kolom, p.nilai, p.aturan, p.berkas
+    FROM stg_peringatan AS p
+    JOIN hari AS h ON p.tanggal = h.tanggal
+    WHERE p.tanggal BETWEEN $dari::DATE AND $sampai::DATE
+      AND dalam_wilayah(p.kode_wilayah, $wilayah)
+    ORDER BY p.tanggal DESC, p.kode_wilayah, p.kolom, p.aturan
+    LIMIT 200
 )
 SELECT
-    p.tanggal,
-    p.jenis_data,
-    p.kode_wilayah,
+    t.tanggal,
+    t.jenis_data,
+    t.kode_wilayah,
     w.nama_wilayah,
-    p.kolom,
-    p.nilai,
-    p.aturan,
-    p.berkas
-FROM stg_peringatan AS p
-JOIN hari AS h ON p.tanggal = h.tanggal
+    t.kolom,
+    t.nilai,
+    t.aturan,
+    t.berkas
+FROM terbaru AS t
 LEFT JOIN stg_wilayah AS w USING (kode_wilayah)
-WHERE p.tanggal BETWEEN $dari::DATE AND $sampai::DATE
-  AND dalam_wilayah(p.kode_wilayah, $wilayah)
-ORDER BY p.tanggal DESC, p.kode_wilayah, p.kolom, p.aturan
-LIMIT 200;
+ORDER BY t.tanggal DESC, t.kode_wilayah, t.kolom, t.aturan;
