@@ -6,20 +6,6 @@ WITH log AS (
     WHERE tanggal BETWEEN $dari::DATE AND $sampai::DATE
       AND dalam_wilayah(kode_wilayah, $wilayah)
 ),
--- a region logs each service at most once a day (ingest refuses a repeat), so counting rows counts regions
-per_layanan AS (
-    SELECT
-        tanggal,
-        layanan,
-        sum(tercetak)::BIGINT AS tercetak,
-        sum(permohonan)::BIGINT AS permohonan,
-        sum(rekam_baru)::BIGINT AS rekam_baru,
-        sum(blangko_diterima)::BIGINT AS blangko_diterima,
-        sum(blangko_sisa)::BIGINT AS blangko_sisa,
-        count(*) AS wilayah_melapor
-    FROM log
-    GROUP BY ALL
-),
 -- one row per region and day over its services; its stock is one figure whatever the service
 per_wilayah AS (
     SELECT
@@ -33,18 +19,25 @@ per_wilayah AS (
     FROM log
     GROUP BY ALL
 ),
-semua AS (
+-- each service's rows, and each region's day as layanan 'semua': a region logs each service at most
+-- once a day (ingest refuses a repeat), so counting rows counts regions
+baris AS (
+    SELECT tanggal, layanan, tercetak, permohonan, rekam_baru, blangko_diterima, blangko_sisa FROM log
+    UNION ALL
+    SELECT tanggal, 'semua', tercetak, permohonan, rekam_baru, blangko_diterima, blangko_sisa FROM per_wilayah
+),
+harian AS (
     SELECT
         tanggal,
-        'semua' AS layanan,
+        layanan,
         sum(tercetak)::BIGINT AS tercetak,
         sum(permohonan)::BIGINT AS permohonan,
         sum(rekam_baru)::BIGINT AS rekam_baru,
         sum(blangko_diterima)::BIGINT AS blangko_diterima,
         sum(blangko_sisa)::BIGINT AS blangko_sisa,
         count(*) AS wilayah_melapor
-    FROM per_wilayah
-    GROUP BY tanggal
+    FROM baris
+    GROUP BY tanggal, layanan
 )
 SELECT
     $wilayah AS kode_wilayah,
@@ -57,5 +50,5 @@ SELECT
     blangko_sisa,
     wilayah_melapor,
     dayofweek(tanggal) IN (0, 6) OR tanggal IN (SELECT tanggal FROM stg_libur) AS hari_libur
-FROM (SELECT * FROM per_layanan UNION ALL SELECT * FROM semua)
+FROM harian
 ORDER BY tanggal, layanan = 'semua', layanan;
