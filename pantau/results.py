@@ -106,7 +106,9 @@ class ResultCache:
     def _evict(self) -> None:
         """Drop the least recently used finished entries beyond `max_entries` (caller holds the lock)."""
         excess = len(self._entries) - self.max_entries
-        for key in [k for k, e in self._entries.items() if e.done.is_set()][:max(excess, 0)]:
+        if excess <= 0:
+            return
+        for key in [k for k, e in self._entries.items() if e.done.is_set()][:excess]:
             del self._entries[key]
 
     def _run_queued(self, key: Hashable, entry: _Entry, compute: Callable[[], Any]) -> None:
